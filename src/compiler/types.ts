@@ -1,0 +1,129 @@
+/** The compiled project: the manifest's in-memory form. Plain data. */
+
+export type ResourceType = 'model' | 'seed' | 'test' | 'snapshot' | 'source' | 'unit_test';
+
+/** Where a relation lives. `database` is omitted where the adapter needs no catalog. */
+export interface Relation {
+  database?: string;
+  schema: string;
+  identifier: string;
+}
+
+/**
+ * Resolved config of a node: project.yml folder config, then properties YAML,
+ * then `{{ config(...) }}` in the file (later wins; tags accumulate, meta merges).
+ */
+export interface NodeConfig {
+  enabled: boolean;
+  materialized: string;
+  schema?: string;
+  database?: string;
+  alias?: string;
+  tags: string[];
+  meta: Record<string, unknown>;
+  pre_hook: string[];
+  post_hook: string[];
+  /** Seeds: column name → SQL type. */
+  column_types?: Record<string, string>;
+  /** Seeds: field delimiter. */
+  delimiter?: string;
+  full_refresh?: boolean | null;
+  /** Anything else the user set (unique_key, strategy, feature settings...). */
+  [key: string]: unknown;
+}
+
+export interface ColumnInfo {
+  name: string;
+  description: string;
+  data_type?: string;
+  meta: Record<string, unknown>;
+  tags: string[];
+}
+
+export interface ManifestNode {
+  /** "model.<project>.<name>", "seed.<project>.<name>", "test.<project>.<name>". */
+  unique_id: string;
+  resource_type: ResourceType;
+  name: string;
+  package_name: string;
+  /** Path relative to its resource root: "staging/stg_orders.sql". */
+  path: string;
+  /** Path relative to the project root: "models/staging/stg_orders.sql". */
+  original_file_path: string;
+  /** [project, ...folders, name]. */
+  fqn: string[];
+  raw_code: string;
+  /** Execute-mode render, with ephemeral CTEs injected. Absent for seeds. */
+  compiled_code?: string;
+  /** Project-relative path of compiled SQL under target/compiled. */
+  compiled_path?: string;
+  config: NodeConfig;
+  tags: string[];
+  description: string;
+  columns: Record<string, ColumnInfo>;
+  meta: Record<string, unknown>;
+  depends_on: { nodes: string[]; macros: string[] };
+  /** As written: ref('a') → {name:'a'}, ref('pkg','a') → {package:'pkg', name:'a'}. */
+  refs: Array<{ name: string; package?: string; line?: number }>;
+  /** As written: source('raw','orders') → ['raw','orders']. */
+  sources: Array<[string, string]>;
+  /** sha256 of the raw file content. */
+  checksum: { name: 'sha256'; checksum: string };
+  /** Where it will be materialized (ephemeral models have one too, unused). */
+  relation: Relation;
+  /** Properties YAML that described it, if any. */
+  patch_path?: string;
+}
+
+export interface SourceNode {
+  /** "source.<project>.<source_name>.<table>". */
+  unique_id: string;
+  resource_type: 'source';
+  source_name: string;
+  name: string;
+  package_name: string;
+  fqn: string[];
+  relation: Relation;
+  description: string;
+  source_description: string;
+  loader: string;
+  loaded_at_field?: string;
+  freshness?: Record<string, unknown> | null;
+  event_time?: string;
+  columns: Record<string, ColumnInfo>;
+  meta: Record<string, unknown>;
+  tags: string[];
+  config: Record<string, unknown>;
+  original_file_path: string;
+  line: number;
+}
+
+export interface MacroNode {
+  /** "macro.<project>.<name>". */
+  unique_id: string;
+  name: string;
+  package_name: string;
+  original_file_path: string;
+  line: number;
+  arguments: string[];
+}
+
+export interface DocBlock {
+  unique_id: string;
+  name: string;
+  block_contents: string;
+  original_file_path: string;
+}
+
+export interface Manifest {
+  projectName: string;
+  /** Adapter type the project was compiled for. */
+  adapterType: string;
+  nodes: Record<string, ManifestNode>;
+  sources: Record<string, SourceNode>;
+  macros: Record<string, MacroNode>;
+  docs: Record<string, DocBlock>;
+  /** unique_id → direct parents / children (nodes and sources). */
+  parent_map: Record<string, string[]>;
+  child_map: Record<string, string[]>;
+}
