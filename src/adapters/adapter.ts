@@ -72,6 +72,11 @@ export interface Adapter {
   loadCsv(relation: Relation, absPath: string, options: CsvLoadOptions): Promise<number>;
   /** Cancel running statements (Ctrl-C). */
   cancel(): Promise<void>;
+  /**
+   * Optional: take a target-wide lock so two builds never interleave (PostgreSQL advisory lock).
+   * With wait:false and the lock held elsewhere, throws a UserError. Resolves to a release function.
+   */
+  buildLock?(key: string, options: { wait: boolean }): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
