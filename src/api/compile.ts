@@ -1,0 +1,20 @@
+import type { ManifestNode } from '../compiler/types.js';
+import type { SelectionOptions } from './options.js';
+import { prepare, selectIds } from './prepare.js';
+
+export interface CompileSummary {
+  /** Selected nodes with their compiled SQL, in DAG order. */
+  nodes: ManifestNode[];
+  /** Absolute path of target/manifest.json. */
+  manifestPath: string;
+}
+
+/** `strata compile`: render every model to SQL under target/compiled and write manifest.json. No warehouse access. */
+export async function compile(options: SelectionOptions = {}): Promise<CompileSummary> {
+  const prepared = await prepare(options);
+  const ids = selectIds(prepared, options, ['model', 'seed', 'snapshot', 'test']);
+  return {
+    nodes: ids.map((id) => prepared.manifest.nodes[id]!),
+    manifestPath: `${prepared.targetDir}/manifest.json`,
+  };
+}

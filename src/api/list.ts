@@ -1,0 +1,54 @@
+import type { ResourceType } from '../compiler/types.js';
+import type { SelectionOptions } from './options.js';
+import { prepare, selectIds } from './prepare.js';
+
+export interface ListedNode {
+  unique_id: string;
+  name: string;
+  resource_type: ResourceType;
+  original_file_path: string;
+  fqn: string[];
+  materialized?: string;
+  tags: string[];
+  relation?: string;
+  depends_on: string[];
+}
+
+export interface ListOptions extends SelectionOptions {
+  resourceTypes?: ResourceType[];
+}
+
+/** `strata ls`: the selected nodes (and sources, when asked for) in DAG order. */
+export async function list(options: ListOptions = {}): Promise<ListedNode[]> {
+  const prepared = await prepare(options);
+  const types = options.resourceTypes ?? ['model', 'seed', 'snapshot', 'test', 'source'];
+  const ids = selectIds(prepared, options, types);
+  const { manifest, dialect } = prepared;
+  return ids.map((id): ListedNode => {
+    const node = manifest.nodes[id];
+    if (node) {
+      return {
+        unique_id: id,
+        name: node.name,
+        resource_type: node.resource_type,
+        original_file_path: node.original_file_path,
+        fqn: node.fqn,
+        materialized: node.config.materialized,
+        tags: node.tags,
+        relation: node.config.materialized === 'ephemeral' ? undefined : dialect.renderRelation(node.relation),
+        depends_on: node.depends_on.nodes,
+      };
+    }
+    const src = manifest.sources[id]!;
+    return {
+      unique_id: id,
+      name: `${src.source_name}.${src.name}`,
+      resource_type: 'source',
+      original_file_path: src.original_file_path,
+      fqn: src.fqn,
+      tags: src.tags,
+      relation: dialect.renderRelation(src.relation),
+      depends_on: [],
+    };
+  });
+}

@@ -1,0 +1,58 @@
+/** CLI entry: the only place that writes to the terminal's exit code. */
+import { CommanderError } from 'commander';
+import { InternalError, RunFailure, UserError } from '../errors.js';
+import { createProgram } from './program.js';
+import { createReporter, type Output, type Reporter } from './reporter.js';
+
+/** Run the CLI with argv (without node and script); resolves to the exit code. */
+export async function main(argv: string[], output: Output = defaultOutput()): Promise<number> {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  let reporter: Reporter | undefined;
+  const program = createProgram({
+    signal: controller.signal,
+    reporter: () => {
+      if (!reporter) {
+        const opts = program.opts<{ logFormat?: string; color?: boolean }>();
+        reporter = createReporter(opts.logFormat ?? 'text', output, opts.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true);
+      }
+      return reporter;
+    },
+  });
+  program.configureOutput({ writeOut: (s) => output.out(s.trimEnd()), writeErr: (s) => output.err(s.trimEnd()) });
+  const debug = argv.includes('--debug');
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (err) {
+    const r = reporter ?? createReporter(argv.includes('json') ? 'json' : 'text', output, false);
+    return handleError(err, r, debug);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+function handleError(err: unknown, reporter: Reporter, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    // commander already printed the message; help and version exit 0.
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof UserError) {
+    reporter.error(`error: ${err.format()}`);
+    if (debug && err.stack) reporter.error(err.stack);
+    return 2;
+  }
+  if (err instanceof RunFailure) {
+    reporter.error(`error: ${err.message}`);
+    return 1;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  reporter.error(`internal error: ${message}\n  this is a bug in strata; rerun with --debug for details`);
+  if (debug && err instanceof Error && err.stack) reporter.error(err.stack);
+  return err instanceof InternalError ? err.exitCode : 2;
+}
+
+function defaultOutput(): Output {
+  return { out: (line) => process.stdout.write(line + '\n'), err: (line) => process.stderr.write(line + '\n') };
+}

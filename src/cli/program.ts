@@ -1,0 +1,110 @@
+/** The commander program: commands, their flags (from the one flag table) and their actions. */
+import { Command, Option } from 'commander';
+import { build, run, seed } from '../api/build.js';
+import { clean } from '../api/clean.js';
+import { compile } from '../api/compile.js';
+import { debug } from '../api/debug.js';
+import type { RunSummary } from '../api/execute-selection.js';
+import { list } from '../api/list.js';
+import type { RunOptions } from '../api/options.js';
+import type { ResourceType } from '../compiler/types.js';
+import { RunFailure, UserError } from '../errors.js';
+import { COMMON_FLAGS, FLAGS, GLOBAL_FLAGS, type FlagName, type FlagSpec, type ParsedFlags } from './options.js';
+import type { Reporter } from './reporter.js';
+import { formatListing } from './list-format.js';
+
+export interface ProgramContext {
+  /** Created once global flags are known. */
+  reporter: () => Reporter;
+  signal: AbortSignal;
+}
+
+function addFlag(cmd: Command, spec: FlagSpec): void {
+  const opt = new Option(spec.flags, spec.description);
+  if (spec.parse) opt.argParser(spec.parse as (v: string, p: unknown) => unknown);
+  if (spec.defaultValue !== undefined) opt.default(spec.defaultValue);
+  cmd.addOption(opt);
+}
+
+function command(program: Command, name: string, description: string, flags: FlagName[]): Command {
+  const cmd = program.command(name).description(description);
+  for (const flag of [...COMMON_FLAGS, ...flags]) addFlag(cmd, FLAGS[flag]);
+  return cmd;
+}
+
+function toOptions(flags: ParsedFlags, ctx: ProgramContext): RunOptions {
+  const reporter = ctx.reporter();
+  return {
+    projectDir: flags.projectDir,
+    profilesDir: flags.profilesDir,
+    target: flags.target,
+    vars: flags.vars,
+    threads: flags.threads,
+    select: flags.select,
+    exclude: flags.exclude,
+    fullRefresh: flags.fullRefresh,
+    failFast: flags.failFast,
+    signal: ctx.signal,
+    onEvent: (e) => reporter.event(e),
+  };
+}
+
+function finish(summary: RunSummary): void {
+  if (!summary.success) {
+    const failed = summary.results.filter((r) => r.status === 'error' || r.status === 'fail').length;
+    throw new RunFailure(`${failed} node${failed === 1 ? '' : 's'} failed`);
+  }
+}
+
+const RUN_FLAGS: FlagName[] = ['threads', 'select', 'exclude', 'fullRefresh', 'failFast'];
+
+/** Build the program. Actions throw typed errors; only main.ts turns them into exit codes. */
+export function createProgram(ctx: ProgramContext): Command {
+  const program = new Command('strata')
+    .description('Declarative SQL models for analytics and ML feature pipelines')
+    .version('0.1.0')
+    .showSuggestionAfterError(true)
+    .exitOverride();
+  for (const spec of Object.values(GLOBAL_FLAGS)) addFlag(program, spec);
+
+  command(program, 'build', 'load seeds and build models in DAG order', RUN_FLAGS).action(async (flags: ParsedFlags) =>
+    finish(await build(toOptions(flags, ctx))),
+  );
+  command(program, 'run', 'build models (no seeds)', RUN_FLAGS).action(async (flags: ParsedFlags) =>
+    finish(await run(toOptions(flags, ctx))),
+  );
+  command(program, 'seed', 'load seed CSV files', RUN_FLAGS).action(async (flags: ParsedFlags) =>
+    finish(await seed(toOptions(flags, ctx))),
+  );
+  command(program, 'compile', 'render models to SQL under target/compiled (no warehouse access)', ['select', 'exclude']).action(
+    async (flags: ParsedFlags) => {
+      const summary = await compile(toOptions(flags, ctx));
+      ctx.reporter().line(`Compiled ${summary.nodes.length} nodes; manifest at ${summary.manifestPath}`);
+    },
+  );
+  command(program, 'ls', 'list selected nodes', ['select', 'exclude', 'output', 'resourceType'])
+    .alias('list')
+    .action(async (flags: ParsedFlags) => {
+      const format = flags.output ?? 'name';
+      if (!['name', 'path', 'json'].includes(format)) {
+        throw new UserError(`unknown --output '${format}'`, { hint: 'use one of: name, path, json' });
+      }
+      const nodes = await list({ ...toOptions(flags, ctx), resourceTypes: flags.resourceType as ResourceType[] | undefined });
+      for (const line of formatListing(nodes, format)) ctx.reporter().line(line);
+    });
+  command(program, 'debug', 'show the resolved configuration and test the connection', []).action(async (flags: ParsedFlags) => {
+    const report = await debug(toOptions(flags, ctx));
+    const r = ctx.reporter();
+    r.line(`project:  ${report.projectDir} (${report.projectFile})`);
+    r.line(`profiles: ${report.profilesFile} (profile ${report.profile}, target ${report.target})`);
+    r.line(`adapter:  ${report.adapter}`);
+    for (const [k, v] of Object.entries(report.settings)) if (v !== undefined) r.line(`  ${k}: ${String(v)}`);
+    if (report.connection.ok) r.line(`connection: OK (${report.connection.server})`);
+    else throw new UserError(`connection test failed: ${report.connection.error}`, { file: report.profilesFile, hint: 'check the target settings in profiles.yml' });
+  });
+  command(program, 'clean', 'delete the clean-targets (default: target/)', []).action(async (flags: ParsedFlags) => {
+    const removed = await clean(toOptions(flags, ctx));
+    ctx.reporter().line(removed.length ? `Removed ${removed.join(', ')}` : 'Nothing to clean');
+  });
+  return program;
+}

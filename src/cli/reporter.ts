@@ -1,0 +1,93 @@
+/** All CLI printing: human text or one JSON event per line (--log-format json). */
+import type { StrataEvent } from '../api/events.js';
+import { formatLocation } from '../errors.js';
+import type { NodeResult } from '../execution/types.js';
+
+export interface Output {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+export interface Reporter {
+  event(e: StrataEvent): void;
+  /** Plain result lines (ls, compile, debug). */
+  line(text: string): void;
+  error(text: string): void;
+}
+
+const STATUS_LABEL: Record<NodeResult['status'], string> = {
+  success: 'OK',
+  error: 'ERROR',
+  skipped: 'SKIP',
+  pass: 'PASS',
+  fail: 'FAIL',
+  warn: 'WARN',
+};
+
+export function createReporter(format: string, output: Output, color: boolean): Reporter {
+  if (format === 'json') return jsonReporter(output);
+  return textReporter(output, color);
+}
+
+function jsonReporter(output: Output): Reporter {
+  const emit = (obj: Record<string, unknown>) => output.out(JSON.stringify({ ts: new Date().toISOString(), ...obj }));
+  return {
+    event: (e) => {
+      if (e.type === 'run_end') emit({ type: 'run_end', elapsed_seconds: e.elapsedSeconds, counts: countStatuses(e.results) });
+      else emit({ ...e });
+    },
+    line: (text) => emit({ type: 'output', text }),
+    error: (text) => emit({ type: 'error', message: text }),
+  };
+}
+
+function textReporter(output: Output, color: boolean): Reporter {
+  const paint = (code: number, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
+  const statusColor: Record<NodeResult['status'], number> = { success: 32, pass: 32, error: 31, fail: 31, skipped: 33, warn: 33 };
+  return {
+    event: (e) => {
+      switch (e.type) {
+        case 'diagnostic': {
+          const where = formatLocation(e.diagnostic);
+          const hint = e.diagnostic.hint ? ` (${e.diagnostic.hint})` : '';
+          output.err(paint(33, `warning: ${where ? `${where}: ` : ''}${e.diagnostic.message}${hint}`));
+          return;
+        }
+        case 'run_start':
+          output.out(`Running ${e.total} node${e.total === 1 ? '' : 's'} on ${e.adapter} (target ${e.target}, ${e.threads} thread${e.threads === 1 ? '' : 's'})`);
+          return;
+        case 'node_start':
+          return;
+        case 'node_done': {
+          const r = e.result;
+          const label = paint(statusColor[r.status], STATUS_LABEL[r.status].padEnd(5));
+          const counter = `${String(e.index).padStart(String(e.total).length)}/${e.total}`;
+          const what = `${e.action.padEnd(11)} ${e.relation}`;
+          const tail = r.status === 'skipped' ? '' : ` [${r.execution_time.toFixed(2)}s]`;
+          output.out(`${counter} ${label} ${what} ${dotsAfter(what)} ${r.message}${tail}`);
+          return;
+        }
+        case 'run_end': {
+          const counts = countStatuses(e.results);
+          const failed = e.results.filter((r) => r.status === 'error' || r.status === 'fail');
+          for (const r of failed) output.out(paint(31, `\n${STATUS_LABEL[r.status]} in ${r.unique_id}:\n  ${r.message.split('\n').join('\n  ')}`));
+          const parts = Object.entries(counts).map(([k, v]) => `${k}=${v}`);
+          output.out(`\nDone in ${e.elapsedSeconds.toFixed(2)}s. ${parts.join(' ')}`);
+          return;
+        }
+      }
+    },
+    line: (text) => output.out(text),
+    error: (text) => output.err(paint(31, text)),
+  };
+}
+
+function dotsAfter(text: string): string {
+  return '.'.repeat(Math.max(3, 56 - text.length));
+}
+
+function countStatuses(results: NodeResult[]): Record<string, number> {
+  const counts = { OK: 0, PASS: 0, WARN: 0, ERROR: 0, FAIL: 0, SKIP: 0, TOTAL: results.length };
+  for (const r of results) counts[STATUS_LABEL[r.status] as keyof typeof counts] += 1;
+  return counts;
+}
