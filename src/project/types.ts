@@ -34,6 +34,9 @@ export interface ProjectConfig {
   seeds: Record<string, unknown>;
   dataTests: Record<string, unknown>;
   snapshots: Record<string, unknown>;
+  /** Raw per-source config tree under `sources:`. */
+  sources?: Record<string, unknown>;
+  analysisPaths?: string[];
   onRunStart: string[];
   onRunEnd: string[];
 }
@@ -82,6 +85,8 @@ export interface ColumnProperty {
   tags: string[];
   tests: TestDeclaration[];
   line: number;
+  /** Other keys as written (constraints, quote, config...). */
+  extra?: Record<string, unknown>;
 }
 
 /** One entry of `models:` / `seeds:` / `snapshots:` in a properties YAML file. */
@@ -158,6 +163,8 @@ export interface Project {
     snapshots: ProjectFile[];
     /** Markdown files holding {% docs %} blocks (.md under model-paths and docs-paths). */
     docs: ProjectFile[];
+    /** Properties YAML files (.yml/.yaml under model, seed, snapshot, macro and test paths). */
+    propertyFiles?: ProjectFile[];
   };
   properties: ProjectProperties;
   /** Warnings found while loading (unknown keys with their closest known key, ...). */

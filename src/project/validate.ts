@@ -1,0 +1,162 @@
+/**
+ * ajv validation of YAML files against the schemas in ./schemas. A schema error becomes a
+ * UserError at the offending value's file:line:column; an unknown key becomes a warning
+ * naming the closest known key (dbt silently ignores typos, we don't).
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { UserError, formatLocation, type Diagnostic } from '../errors.js';
+import { closestNames, didYouMean, editDistance } from '../util/closest.js';
+import { configSchema, configTreeLevelSchema } from './schemas/config.schema.js';
+import { profilesSchema } from './schemas/profiles.schema.js';
+import { projectSchema } from './schemas/project.schema.js';
+import { propertiesSchema } from './schemas/properties.schema.js';
+import type { YamlFile, YamlPath } from './yaml-file.js';
+
+/** Compiled validators, created once per load (no module-level state). */
+export interface Validators {
+  project: ValidateFunction;
+  profiles: ValidateFunction;
+  properties: ValidateFunction;
+  config: ValidateFunction;
+  /** One level of a project.yml folder config tree. */
+  configTreeLevel: ValidateFunction;
+}
+
+/** Compile every schema once. */
+export function createValidators(): Validators {
+  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
+  // Annotation: in an open object, unknown keys are custom settings unless they look like typos.
+  ajv.addKeyword({ keyword: 'x-open', schemaType: 'boolean' });
+  return {
+    project: ajv.compile(projectSchema),
+    profiles: ajv.compile(profilesSchema),
+    properties: ajv.compile(propertiesSchema),
+    config: ajv.compile(configSchema),
+    configTreeLevel: ajv.compile(configTreeLevelSchema),
+  };
+}
+
+/**
+ * Validate `data` (by default the whole file; `basePath` says where `data` sits in the
+ * file). Throws the first schema error; pushes unknown-key warnings into `diagnostics`.
+ */
+export function validateYaml(
+  yaml: YamlFile,
+  validate: ValidateFunction,
+  diagnostics: Diagnostic[],
+  data: unknown = yaml.data,
+  basePath: YamlPath = [],
+): void {
+  if (validate(data)) return;
+  const errors = validate.errors ?? [];
+  let first: ErrorObject | undefined;
+  for (const err of errors) {
+    if (err.keyword === 'additionalProperties') {
+      const warning = unknownKeyWarning(yaml, err, data, basePath);
+      if (warning) diagnostics.push(warning);
+    } else if (!first) {
+      first = err;
+    }
+  }
+  if (first) throw schemaError(yaml, first, data, basePath);
+}
+
+function unknownKeyWarning(yaml: YamlFile, err: ErrorObject, data: unknown, basePath: YamlPath): Diagnostic | undefined {
+  const key = String((err.params as { additionalProperty: string }).additionalProperty);
+  const parent = err.parentSchema as { properties?: Record<string, unknown>; 'x-open'?: boolean } | undefined;
+  const known = Object.keys(parent?.properties ?? {});
+  // In open objects (config, profile outputs) only a likely typo is worth a warning.
+  if (parent?.['x-open'] && likelyTypos(key, known).length === 0) return undefined;
+  const path = [...basePath, ...pointerToPath(err.instancePath, data), key];
+  const loc = yaml.locateKey(path);
+  const hint = didYouMean(key, known);
+  return {
+    level: 'warn',
+    ...loc,
+    message: `unknown key '${key}' in ${formatLocation(loc)}${hint ? ` — ${hint}` : ''}`,
+    hint,
+  };
+}
+
+function schemaError(yaml: YamlFile, err: ErrorObject, data: unknown, basePath: YamlPath): UserError {
+  const rel = pointerToPath(err.instancePath, data);
+  const path = [...basePath, ...rel];
+  const name = pathName(path);
+  const subject = name ? `'${name}'` : yaml.file;
+  const params = err.params as Record<string, unknown>;
+  let message: string;
+  let hint: string | undefined;
+  switch (err.keyword) {
+    case 'type': {
+      const expected = ([] as string[]).concat(params.type as string | string[]).map(typeWord);
+      message = `${subject} must be ${expected.join(' or ')}, got ${typeWord(jsonType(err.data))}`;
+      break;
+    }
+    case 'required':
+      message = `${subject} is missing required key '${String(params.missingProperty)}'`;
+      break;
+    case 'enum':
+      message = `${subject} must be one of ${(params.allowedValues as unknown[]).map((v) => `'${String(v)}'`).join(', ')}`;
+      hint = typeof err.data === 'string' ? didYouMean(err.data, (params.allowedValues as unknown[]).map(String)) : undefined;
+      break;
+    case 'pattern':
+      message = `${subject} must match ${String(params.pattern)}`;
+      hint = 'use letters, digits and underscores, starting with a letter or underscore';
+      break;
+    case 'minProperties':
+      message = `${subject} must have at least ${String(params.limit)} entr${params.limit === 1 ? 'y' : 'ies'}`;
+      break;
+    default:
+      message = `${subject} ${err.message ?? 'is invalid'}`;
+  }
+  return new UserError(message, { ...yaml.locate(path), hint });
+}
+
+/** Decode an ajv instancePath ("/models/0/name") into keys and indexes, using the data for types. */
+function pointerToPath(pointer: string, data: unknown): Array<string | number> {
+  if (!pointer) return [];
+  const out: Array<string | number> = [];
+  let cur: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const seg = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(cur)) {
+      out.push(Number(seg));
+      cur = cur[Number(seg)];
+    } else {
+      out.push(seg);
+      cur = cur && typeof cur === 'object' ? (cur as Record<string, unknown>)[seg] : undefined;
+    }
+  }
+  return out;
+}
+
+/**
+ * Known keys `name` is probably a misspelling of (small edit distance), best first.
+ * Stricter than closestNames: in open objects, custom keys are legitimate.
+ */
+export function likelyTypos(name: string, known: readonly string[]): string[] {
+  const limit = name.length >= 5 ? 2 : 1;
+  return closestNames(name, known).filter((c) => editDistance(name.toLowerCase(), c.toLowerCase()) <= limit);
+}
+
+/** "outputs.dev.threads", "models[0].columns[2].name". */
+export function pathName(path: YamlPath): string {
+  let out = '';
+  for (const seg of path) out += typeof seg === 'number' ? `[${seg}]` : out ? `.${seg}` : seg;
+  return out;
+}
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}
+
+function typeWord(type: string): string {
+  if (type === 'object') return 'a mapping';
+  if (type === 'array') return 'a list';
+  if (type === 'null') return 'empty';
+  if (type === 'integer') return 'an integer';
+  return `a ${type}`;
+}

@@ -1,0 +1,87 @@
+/**
+ * YAML parsing that keeps positions, so every later error (schema, duplicate entry,
+ * missing env var) can point at file:line:column of the value that caused it.
+ */
+import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { UserError, type SourceLocation } from '../errors.js';
+
+/** A path into a YAML document: map keys and sequence indexes. */
+export type YamlPath = ReadonlyArray<string | number>;
+
+/** A parsed YAML file: its plain-JS value plus a way back to positions. */
+export interface YamlFile {
+  /** Project-relative (or, for profiles, absolute) path used in messages. */
+  file: string;
+  /** The document as plain JS (null for an empty file). */
+  data: unknown;
+  /** Position of the value at `path` (or of its closest existing ancestor). */
+  locate(path: YamlPath): SourceLocation;
+  /** Position of the key at `path` (its last segment), falling back to the value. */
+  locateKey(path: YamlPath): SourceLocation;
+}
+
+/**
+ * Parse YAML text. Syntax errors (including duplicate keys) become a UserError
+ * with file:line:column.
+ */
+export function parseYamlFile(text: string, file: string): YamlFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const err = doc.errors[0];
+  if (err) {
+    const offset = err.pos[0];
+    const pos = lineCounter.linePos(offset);
+    throw new UserError(`invalid YAML: ${firstLine(err.message)}`, {
+      file,
+      line: pos.line,
+      column: pos.col,
+      hint: 'check the indentation and quoting around this line',
+    });
+  }
+  const data = doc.toJS({ maxAliasCount: -1 }) as unknown;
+  const at = (offset: number | undefined): SourceLocation => {
+    if (offset === undefined) return { file };
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col };
+  };
+  return {
+    file,
+    data,
+    locate: (path) => at(findNode(doc, path, false)?.range?.[0]),
+    locateKey: (path) => at(findNode(doc, path, true)?.range?.[0]),
+  };
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+}
+
+/**
+ * Walk the AST along `path`. With `wantKey`, return the key node of the last segment.
+ * Stops at the deepest node that exists, so a missing key still yields a useful position.
+ */
+function findNode(doc: Document, path: YamlPath, wantKey: boolean): Node | undefined {
+  let node: unknown = doc.contents;
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i]!;
+    if (!isNode(node) || !('items' in node)) return node as Node | undefined;
+    const items = (node as { items: unknown[] }).items;
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = items.find((p) => isPair(p) && keyOf(p.key) === String(seg));
+      if (!pair || !isPair(pair)) return node;
+      if (wantKey && i === path.length - 1) return pair.key as Node;
+      next = pair.value ?? pair.key;
+    } else {
+      next = typeof seg === 'number' ? items[seg] : undefined;
+      if (next === undefined) return node;
+    }
+    node = next;
+  }
+  return isNode(node) ? node : undefined;
+}
+
+function keyOf(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  return String(key);
+}
