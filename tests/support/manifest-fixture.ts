@@ -3,6 +3,7 @@
  * `model('b', { sql: 'select * from main.a', deps: ['a'] })` → a model node depending on model a.
  */
 import type { Manifest, ManifestNode, NodeConfig, ResourceType } from '../../src/compiler/types.js';
+import type { ProfileTarget } from '../../src/project/types.js';
 
 export interface NodeFixture {
   /** Compiled SQL (models). */
@@ -94,4 +95,9 @@ export function makeManifest(nodes: ManifestNode[], adapterType = 'duckdb'): Man
     parent_map,
     child_map,
   };
+}
+
+/** A DuckDB profile target for tests (in-memory unless a file path is given). */
+export function duckdbTarget(path = ':memory:', threads = 4): ProfileTarget {
+  return { file: 'profiles.yml', profile: PROJECT, name: 'dev', type: 'duckdb', schema: 'main', threads, path, extra: {} };
 }
