@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UserError, formatLocation, type Diagnostic } from '../errors.js';
 import { closestNames, didYouMean, editDistance } from '../util/closest.js';
 import { configSchema, configTreeLevelSchema } from './schemas/config.schema.js';
-import { profilesSchema } from './schemas/profiles.schema.js';
+import { outputSchema, profileSchema } from './schemas/profiles.schema.js';
 import { projectSchema } from './schemas/project.schema.js';
 import { propertiesSchema } from './schemas/properties.schema.js';
 import type { YamlFile, YamlPath } from './yaml-file.js';
@@ -15,7 +15,10 @@ import type { YamlFile, YamlPath } from './yaml-file.js';
 /** Compiled validators, created once per load (no module-level state). */
 export interface Validators {
   project: ValidateFunction;
-  profiles: ValidateFunction;
+  /** One profile of profiles.yml (target + outputs). */
+  profile: ValidateFunction;
+  /** One output (target) of a profile, after env_var rendering. */
+  output: ValidateFunction;
   properties: ValidateFunction;
   config: ValidateFunction;
   /** One level of a project.yml folder config tree. */
@@ -29,7 +32,8 @@ export function createValidators(): Validators {
   ajv.addKeyword({ keyword: 'x-open', schemaType: 'boolean' });
   return {
     project: ajv.compile(projectSchema),
-    profiles: ajv.compile(profilesSchema),
+    profile: ajv.compile(profileSchema),
+    output: ajv.compile(outputSchema),
     properties: ajv.compile(propertiesSchema),
     config: ajv.compile(configSchema),
     configTreeLevel: ajv.compile(configTreeLevelSchema),

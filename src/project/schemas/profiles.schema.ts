@@ -31,6 +31,7 @@ export const outputSchema = {
   'x-open': true,
 } as const;
 
+/** One profile: its default target and its outputs (each checked with outputSchema once selected). */
 export const profileSchema = {
   type: 'object',
   required: ['outputs'],
@@ -39,17 +40,8 @@ export const profileSchema = {
     outputs: {
       type: 'object',
       minProperties: 1,
-      additionalProperties: outputSchema,
+      additionalProperties: { type: 'object' },
     },
   },
   additionalProperties: false,
-} as const;
-
-export const profilesSchema = {
-  type: 'object',
-  properties: {
-    // dbt's legacy global `config:` block (send_anonymous_usage_stats...), accepted and ignored
-    config: { type: 'object' },
-  },
-  additionalProperties: profileSchema,
 } as const;

@@ -1,0 +1,97 @@
+/**
+ * Find and read the project's files: one directory walk per configured path, each file
+ * read once, results sorted so every run sees the same order.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
+import { sha256 } from '../util/hash.js';
+import type { ProjectConfig, ProjectFile } from './types.js';
+
+/** Every file the later stages need, by kind. */
+export interface DiscoveredFiles {
+  models: ProjectFile[];
+  seeds: ProjectFile[];
+  macros: ProjectFile[];
+  tests: ProjectFile[];
+  snapshots: ProjectFile[];
+  docs: ProjectFile[];
+  /** .yml / .yaml properties files. */
+  propertyFiles: ProjectFile[];
+}
+
+type Kind = keyof DiscoveredFiles;
+/** Extension → kind, per path list. */
+type Rules = Record<string, Kind>;
+
+const YAML_RULES: Rules = { '.yml': 'propertyFiles', '.yaml': 'propertyFiles' };
+
+/** Walk model, seed, macro, test, snapshot and docs paths and read what they hold. */
+export function discoverFiles(root: string, config: ProjectConfig): DiscoveredFiles {
+  const plan: Array<[string[], Rules]> = [
+    [config.modelPaths, { '.sql': 'models', '.md': 'docs', ...YAML_RULES }],
+    [config.seedPaths, { '.csv': 'seeds', ...YAML_RULES }],
+    [config.macroPaths, { '.sql': 'macros', ...YAML_RULES }],
+    [config.testPaths, { '.sql': 'tests', ...YAML_RULES }],
+    [config.snapshotPaths, { '.sql': 'snapshots', ...YAML_RULES }],
+    [config.docsPaths, { '.md': 'docs' }],
+  ];
+  const out: DiscoveredFiles = { models: [], seeds: [], macros: [], tests: [], snapshots: [], docs: [], propertyFiles: [] };
+  // A folder listed under two path kinds (docs-paths: [models]) must not yield a file twice.
+  const seen = new Set<string>();
+  const skip = new Set([resolve(root, config.targetPath)]);
+  for (const [dirs, rules] of plan) {
+    for (const dir of dirs) {
+      const base = dir === '.' ? '' : `${dir}/`;
+      for (const relPath of listFiles(resolve(root, dir), skip)) {
+        const kind = rules[extname(relPath).toLowerCase()];
+        if (!kind) continue;
+        const path = base + relPath;
+        const key = `${kind}:${path}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const absPath = join(root, path);
+        const content = readFileSync(absPath, 'utf8');
+        out[kind].push({ path, absPath, relPath, content, checksum: sha256(content) });
+      }
+    }
+  }
+  for (const list of Object.values(out) as ProjectFile[][]) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return out;
+}
+
+/**
+ * Files under `dir` as forward-slash paths relative to it, skipping dotfiles,
+ * node_modules and the target folder. A missing folder yields nothing.
+ */
+function listFiles(dir: string, skip: Set<string>): string[] {
+  const out: string[] = [];
+  const walk = (abs: string, rel: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
+      const childAbs = join(abs, e.name);
+      const childRel = rel ? `${rel}/${e.name}` : e.name;
+      const isDir = e.isDirectory() || (e.isSymbolicLink() && isDirectory(childAbs));
+      if (isDir) {
+        if (!skip.has(childAbs)) walk(childAbs, childRel);
+      } else {
+        out.push(childRel);
+      }
+    }
+  };
+  walk(dir, '');
+  return out;
+}
+
+function isDirectory(abs: string): boolean {
+  try {
+    return statSync(abs).isDirectory();
+  } catch {
+    return false;
+  }
+}

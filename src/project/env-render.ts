@@ -1,0 +1,48 @@
+/**
+ * Renders `{{ env_var('X') }}` / `{{ env_var('X', 'default') }}` in YAML string values
+ * (profiles.yml), with a tiny nunjucks environment of its own (autoescape off).
+ */
+import nunjucks from 'nunjucks';
+import { UserError, type SourceLocation } from '../errors.js';
+
+/** Renders one string value; `loc` is where it sits, for error messages. */
+export type EnvRenderer = (text: string, loc: SourceLocation) => string;
+
+/** A renderer reading variables from `env`. */
+export function createEnvRenderer(env: Record<string, string | undefined>): EnvRenderer {
+  const nj = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+  // dbt casts with these filters; the caller coerces numeric fields, so they pass values through.
+  for (const f of ['as_number', 'as_bool', 'as_text', 'as_native']) nj.addFilter(f, (v: unknown) => v);
+
+  return (text, loc) => {
+    if (!text.includes('{{') && !text.includes('{%')) return text;
+    // Collected instead of thrown: nunjucks wraps errors thrown from template functions.
+    const missing: string[] = [];
+    const envVar = (name: string, fallback?: unknown): unknown => {
+      const value = env[name];
+      if (value !== undefined) return value;
+      if (fallback !== undefined) return fallback;
+      missing.push(name);
+      return '';
+    };
+    let out: string;
+    try {
+      out = nj.renderString(text, { env_var: envVar });
+    } catch (err) {
+      throw new UserError(`cannot render template: ${templateMessage(err)}`, { ...loc, cause: err });
+    }
+    if (missing.length) {
+      throw new UserError(`environment variable '${missing[0]}' is not set`, {
+        ...loc,
+        hint: `set it (export ${missing[0]}=...) or give a default: env_var('${missing[0]}', 'value')`,
+      });
+    }
+    return out;
+  };
+}
+
+function templateMessage(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  // nunjucks prefixes "(unknown path) [Line 1, Column 3]\n  Template render error: ..."
+  return msg.split('\n').map((l) => l.trim()).filter(Boolean).pop() ?? msg;
+}
