@@ -192,10 +192,11 @@ class PostgresAdapter implements Adapter {
   }
 
   /** Builds `<name>__strata_tmp`, then drops the old relation and renames, all in one transaction. */
-  loadCsv(relation: Relation, absPath: string, options: CsvLoadOptions): Promise<number> {
+  async loadCsv(relation: Relation, absPath: string, options: CsvLoadOptions): Promise<number> {
     const q = postgresDialect.quoteIdentifier;
     const tmpName = `${relation.identifier.slice(0, 50)}__strata_tmp`;
     const tmp = postgresDialect.renderRelation({ schema: relation.schema, identifier: tmpName });
+    await this.createSchema(relation.schema);
     return this.pgTransaction(async (conn) => {
       await conn.execute(`drop table if exists ${tmp}`);
       const rows = await copyCsvIntoNewTable(conn, tmp, absPath, options, this.password);

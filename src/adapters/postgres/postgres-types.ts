@@ -1,6 +1,7 @@
 /**
  * Result value conversion for PostgreSQL: every value a query returns is JSON-friendly
- * (int8 → number when safe, numeric → number, dates and timestamps → ISO strings).
+ * (int8 → number when safe, numeric → number, dates and timestamps → ISO 8601 strings shaped
+ * like the DuckDB adapter's: "2024-01-05", "2024-01-05 10:30:00", "2024-01-05 08:30:00+00").
  * The parsers are handed to each pool through its own `types` option, so the global
  * `pg.types` registry is never mutated.
  */
@@ -34,23 +35,27 @@ export function parseNumeric(text: string): number | string {
 }
 
 /**
- * timestamp without time zone "2024-01-05 10:30:00[.123456]" → "2024-01-05T10:30:00.000Z"
- * (the shape Date#toISOString gives; microseconds are kept when present). A naive timestamp
- * is read as UTC so the same value prints the same on every machine. Infinity and BC values
- * are returned as PostgreSQL printed them.
+ * timestamp without time zone: PostgreSQL already prints "2024-01-05 10:30:00[.123456]" (ISO 8601
+ * with a space, microseconds kept) — exactly what the DuckDB adapter returns, so it is kept as is.
  */
 export function parseTimestamp(text: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?$/.exec(text);
-  if (!m) return text;
-  return `${m[1]}T${m[2]}.${(m[3] ?? '').padEnd(3, '0')}Z`;
+  return text;
 }
 
-/** timestamptz (printed in the session time zone, "…+05:30") → UTC ISO string. */
+/**
+ * timestamptz is printed in the session time zone ("2024-01-05 10:30:00.5+02"); normalize it to
+ * UTC in the same shape DuckDB returns ("2024-01-05 08:30:00.5+00") so results do not depend on
+ * the server's TimeZone setting. Infinity and BC values are returned as printed.
+ */
 export function parseTimestamptz(text: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2}(?:\.\d+)?)([+-]\d{2})(?::?(\d{2}))?(?::?(\d{2}))?$/.exec(text);
+  const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)?([+-])(\d{2})(?::(\d{2}))?(?::(\d{2}))?$/.exec(text);
   if (!m) return text;
-  const d = new Date(`${m[1]}T${m[2]}${m[3]}:${m[4] ?? '00'}`);
-  return Number.isNaN(d.getTime()) ? text : d.toISOString();
+  const [, y, mo, d, h, mi, sec, frac, sign, oh, om, os] = m;
+  const offsetMs = (sign === '-' ? -1 : 1) * ((Number(oh) * 60 + Number(om ?? 0)) * 60 + Number(os ?? 0)) * 1000;
+  const utc = new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(sec)) - offsetMs);
+  if (Number.isNaN(utc.getTime())) return text;
+  const iso = utc.toISOString(); // YYYY-MM-DDTHH:MM:SS.000Z; the fraction is re-attached verbatim
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${frac ?? ''}+00`;
 }
 
 type Parser = (text: string) => unknown;
