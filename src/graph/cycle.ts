@@ -1,17 +1,15 @@
-import type { DirectedGraph } from 'graphology';
-
 /**
  * Find one actual cycle by DFS, visiting roots in the given order.
  * Returns ids [a, b, ..., a] rotated to start at the cycle's smallest id, or undefined.
  */
-export function findCycle(graph: DirectedGraph, roots: Iterable<string>): string[] | undefined {
+export function findCycle(roots: Iterable<string>, children: (id: string) => readonly string[]): string[] | undefined {
   // Iterative DFS with colours: 10,000-deep chains must not overflow the call stack.
   const state = new Map<string, 1 | 2>(); // 1 = on the current path, 2 = finished
   for (const root of roots) {
     if (state.has(root)) continue;
     const path: string[] = [root];
     // Each frame keeps its neighbour list: re-reading it on every return would be O(degree²).
-    const kidLists: string[][] = [graph.outNeighbors(root)];
+    const kidLists: Array<readonly string[]> = [children(root)];
     const iters: number[] = [0];
     state.set(root, 1);
     while (path.length > 0) {
@@ -32,7 +30,7 @@ export function findCycle(graph: DirectedGraph, roots: Iterable<string>): string
       if (s === undefined) {
         state.set(kid, 1);
         path.push(kid);
-        kidLists.push(graph.outNeighbors(kid));
+        kidLists.push(children(kid));
         iters.push(0);
       }
     }
