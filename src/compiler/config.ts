@@ -1,0 +1,137 @@
+/**
+ * Node config resolution: defaults ⊕ project.yml folder trees ⊕ properties YAML `config:`
+ * ⊕ in-file `config(...)`. Later layers win, except tags (union), meta (merged) and hooks
+ * (accumulated), as in dbt.
+ */
+import type { NodeConfig, ResourceType } from './types.js';
+import type { Project } from '../project/types.js';
+
+/** Keys that are config even when written without `+` (a plain object key is otherwise a folder). */
+export const KNOWN_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  'materialized', 'schema', 'database', 'alias', 'tags', 'enabled', 'meta',
+  'pre-hook', 'pre_hook', 'post-hook', 'post_hook', 'column_types', 'delimiter', 'full_refresh',
+  'unique_key', 'incremental_strategy', 'on_schema_change', 'persist_docs', 'docs', 'contract',
+  'grants', 'quote_columns', 'quoting', 'event_time', 'batch_size', 'lookback', 'begin', 'strategy',
+  'updated_at', 'check_cols', 'entity', 'feature_time', 'severity', 'where', 'limit', 'store_failures',
+  'warn_if', 'error_if', 'fail_calc', 'target_schema', 'target_database', 'invalidate_hard_deletes',
+  'hard_deletes', 'snapshot_meta_column_names', 'sql_header', 'group', 'access', 'labels',
+  'cluster_by', 'partition_by', 'indexes', 'freshness', 'concurrent_batches',
+]);
+
+const DEFAULT_MATERIALIZED: Partial<Record<ResourceType, string>> = {
+  model: 'view',
+  seed: 'seed',
+  test: 'test',
+  snapshot: 'snapshot',
+  unit_test: 'unit',
+};
+
+/** The project.yml tree for a resource type (`models:`, `seeds:`, ...). */
+function treeFor(project: Project, resourceType: ResourceType): Record<string, unknown> {
+  switch (resourceType) {
+    case 'seed':
+      return project.config.seeds ?? {};
+    case 'test':
+      return project.config.dataTests ?? {};
+    case 'snapshot':
+      return project.config.snapshots ?? {};
+    default:
+      return project.config.models ?? {};
+  }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Config entries written directly at one level of a folder tree. */
+function levelConfig(level: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(level)) {
+    if (key.startsWith('+')) out[key.slice(1)] = value;
+    else if (KNOWN_CONFIG_KEYS.has(key) || !isPlainObject(value)) out[key] = value;
+  }
+  return out;
+}
+
+function toList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).map((v) => String(v));
+}
+
+/** Merge one config layer into `into` (mutates): later wins; tags/hooks accumulate; meta merges. */
+export function mergeConfig(into: NodeConfig, layer: Record<string, unknown> | undefined): NodeConfig {
+  if (!layer) return into;
+  for (const [rawKey, value] of Object.entries(layer)) {
+    if (value === undefined) continue;
+    const key = rawKey === 'pre-hook' ? 'pre_hook' : rawKey === 'post-hook' ? 'post_hook' : rawKey;
+    if (key === 'tags') {
+      for (const tag of toList(value)) if (!into.tags.includes(tag)) into.tags.push(tag);
+    } else if (key === 'pre_hook' || key === 'post_hook') {
+      into[key].push(...toList(value));
+    } else if (key === 'meta' && isPlainObject(value)) {
+      into.meta = { ...into.meta, ...value };
+    } else {
+      into[key] = value;
+    }
+  }
+  return into;
+}
+
+/** Defaults for a resource type, before any layer. */
+export function defaultConfig(resourceType: ResourceType): NodeConfig {
+  const config: NodeConfig = {
+    enabled: true,
+    materialized: DEFAULT_MATERIALIZED[resourceType] ?? resourceType,
+    tags: [],
+    meta: {},
+    pre_hook: [],
+    post_hook: [],
+  };
+  if (resourceType === 'seed') config.delimiter = ',';
+  return config;
+}
+
+/**
+ * Resolve a node's config.
+ * @param fqn the node's fully-qualified name: [project, ...folders, name]. The folder tree is
+ *   walked along it (top level, then the project key, then each folder, then the node name).
+ * @param yamlConfig the properties YAML layer (`config:` plus entry-level meta/tags).
+ * @param inlineConfig the `{{ config(...) }}` calls of the file, merged in call order.
+ */
+export function resolveNodeConfig(
+  project: Project,
+  resourceType: ResourceType,
+  fqn: readonly string[],
+  yamlConfig?: Record<string, unknown>,
+  inlineConfig?: Record<string, unknown>,
+): NodeConfig {
+  const config = defaultConfig(resourceType);
+  let level: unknown = treeFor(project, resourceType);
+  for (let i = 0; isPlainObject(level); i++) {
+    mergeConfig(config, levelConfig(level));
+    if (i >= fqn.length) break;
+    const key = fqn[i]!;
+    const next: unknown = level[key];
+    // A known config key never names a folder (a folder called "tags" must use +tags inside it).
+    level = isPlainObject(next) && !key.startsWith('+') && !KNOWN_CONFIG_KEYS.has(key) ? next : undefined;
+  }
+  mergeConfig(config, yamlConfig);
+  mergeConfig(config, inlineConfig);
+  config.enabled = config.enabled !== false && (config.enabled as unknown) !== 'false';
+  config.materialized = String(config.materialized);
+  return config;
+}
+
+/**
+ * Fold one raw `config(...)` call into the accumulated in-file config (several calls in a file
+ * combine like layers: tags and hooks accumulate, meta merges, other keys: later wins).
+ */
+export function mergeRawConfig(into: Record<string, unknown>, layer: Record<string, unknown>): void {
+  for (const [rawKey, value] of Object.entries(layer)) {
+    const key = rawKey === 'pre-hook' ? 'pre_hook' : rawKey === 'post-hook' ? 'post_hook' : rawKey;
+    if (key === 'tags' || key === 'pre_hook' || key === 'post_hook') into[key] = [...toList(into[key]), ...toList(value)];
+    else if (key === 'meta' && isPlainObject(value)) into.meta = { ...(isPlainObject(into.meta) ? into.meta : {}), ...value };
+    else into[key] = value;
+  }
+}

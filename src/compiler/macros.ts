@@ -1,0 +1,93 @@
+/**
+ * Project macros: every `{% macro %}` (and `{% test %}`, recorded as `test_<name>`) in files
+ * under macro-paths becomes a global callable from models and from other macros.
+ */
+import type nunjucks from 'nunjucks';
+import { UserError } from '../errors.js';
+import type { Project } from '../project/types.js';
+import { lineAt } from './call-line.js';
+import { CONTEXT_NAMES } from './context.js';
+import { compileTemplate, exportedMacros } from './environment.js';
+import type { MacroNode } from './types.js';
+
+export type MacroFunction = (...args: unknown[]) => unknown;
+
+export interface MacroRegistry {
+  /** By macro name. */
+  nodes: Map<string, MacroNode>;
+  functions: Map<string, MacroFunction>;
+}
+
+const MACRO_HEADER = /\{%-?\s*(macro|test)\s+([A-Za-z_]\w*)\s*\(([^)]*)\)/g;
+
+/** `{% test x(...) %}...{% endtest %}` → `{% macro test_x(...) %}...{% endmacro %}`. */
+function rewriteTests(source: string): string {
+  if (!/\{%-?\s*test\s/.test(source)) return source;
+  return source
+    .replace(/(\{%-?\s*)test(\s+)([A-Za-z_]\w*)/g, '$1macro$2test_$3')
+    .replace(/(\{%-?\s*)endtest(\s*-?%\})/g, '$1endmacro$2');
+}
+
+/** Argument names of a macro signature: "a, b=1, c='x'" → [a, b, c]. */
+function argumentNames(signature: string): string[] {
+  const names: string[] = [];
+  for (const m of signature.matchAll(/(?:^|,)\s*([A-Za-z_]\w*)/g)) names.push(m[1]!);
+  // Commas inside default values (e.g. b=[1, 2]) can yield non-argument words only after '=';
+  // good enough for documentation purposes.
+  return names;
+}
+
+/**
+ * Compile each macro file once, render its top level to collect the macros, and expose them
+ * as environment globals.
+ */
+export function loadMacros(env: nunjucks.Environment, project: Project): MacroRegistry {
+  const registry: MacroRegistry = { nodes: new Map(), functions: new Map() };
+  const pkg = project.config.name;
+  for (const file of project.files.macros) {
+    const source = rewriteTests(file.content);
+    const exported = exportedMacros(compileTemplate(env, source, file.path), file.path);
+    MACRO_HEADER.lastIndex = 0;
+    for (const m of file.content.matchAll(MACRO_HEADER)) {
+      const name = m[1] === 'test' ? `test_${m[2]}` : m[2]!;
+      const line = lineAt(file.content, m.index);
+      if (CONTEXT_NAMES.has(name)) {
+        throw new UserError(`macro '${name}' has the name of a built-in`, { file: file.path, line, hint: `rename the macro` });
+      }
+      const previous = registry.nodes.get(name);
+      if (previous) {
+        throw new UserError(`macro '${name}' is defined twice: in ${previous.original_file_path}:${previous.line} and ${file.path}:${line}`, {
+          file: file.path,
+          line,
+          hint: 'rename or remove one of them',
+        });
+      }
+      const fn = exported[name];
+      if (typeof fn !== 'function') continue;
+      registry.nodes.set(name, {
+        unique_id: `macro.${pkg}.${name}`,
+        name,
+        package_name: pkg,
+        original_file_path: file.path,
+        line,
+        arguments: argumentNames(m[3] ?? ''),
+      });
+      registry.functions.set(name, fn as MacroFunction);
+      env.addGlobal(name, fn);
+    }
+  }
+  return registry;
+}
+
+const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
+
+/** unique_ids of known macros called (as `name(`) in a template's raw code, sorted. */
+export function macrosCalledIn(raw: string, registry: MacroRegistry): string[] {
+  if (registry.nodes.size === 0) return [];
+  const found = new Set<string>();
+  for (const m of raw.matchAll(CALL)) {
+    const node = registry.nodes.get(m[1]!);
+    if (node) found.add(node.unique_id);
+  }
+  return [...found].sort();
+}
