@@ -6,7 +6,6 @@ import { findCycle } from './cycle.js';
 
 /** A node or a source: anything that can sit in the DAG. */
 export type GraphMember = ManifestNode | SourceNode;
-
 const NONE: readonly string[] = Object.freeze([]);
 /**
  * The project DAG: nodes and sources of a manifest, edges parent → child
