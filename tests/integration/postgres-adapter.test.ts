@@ -80,6 +80,24 @@ describe.skipIf(!a.available())('postgres adapter', () => {
     }
   });
 
+  it('cancel() interrupts a build waiting for the lock', async () => {
+    const other = await createAdapter(a.target({ schema }));
+    try {
+      const key = `strata:cancel-wait:${schema}`;
+      const release = await adapter.buildLock!(key, { wait: true });
+      const waiting = other.buildLock!(key, { wait: true }).then(
+        () => 'acquired',
+        (e: Error) => e.message,
+      );
+      await new Promise((res) => setTimeout(res, 300));
+      await other.cancel();
+      expect(await waiting).toMatch(/cancel/i);
+      await release();
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a connection terminated mid-query gives a clear error, and the adapter recovers', async () => {
     const marker = `strata_kill_me_${schema}`;
     const running = adapter

@@ -63,7 +63,7 @@ class PostgresAdapter implements Adapter {
   private readonly password: string | undefined;
   private readonly typeNames: TypeNameCache = new Map();
   /** Clients currently lent out, so cancel() knows which backends to interrupt. */
-  private readonly busy = new Set<PoolClient>();
+  private readonly busy = new Set<pg.ClientBase>();
   /** Dedicated lock sessions still open, ended by close(). */
   private readonly lockClients = new Set<pg.Client>();
   private closed = false;
@@ -239,7 +239,13 @@ class PostgresAdapter implements Adapter {
     };
     try {
       if (options.wait) {
-        await client.query('select pg_advisory_lock(hashtext($1))', [key]);
+        // While waiting, the session counts as busy so cancel() (Ctrl-C) can interrupt the wait.
+        this.busy.add(client);
+        try {
+          await client.query('select pg_advisory_lock(hashtext($1))', [key]);
+        } finally {
+          this.busy.delete(client);
+        }
       } else {
         const { rows } = await client.query('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
         if (rows[0]?.ok !== true) {
