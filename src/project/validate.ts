@@ -25,18 +25,34 @@ export interface Validators {
   configTreeLevel: ValidateFunction;
 }
 
-/** Compile every schema once. */
+/** The validators of one load; each schema is compiled at most once. */
 export function createValidators(): Validators {
-  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true });
+  // inlineRefs off: the config schema is referenced from several places and compiled once.
+  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, inlineRefs: false });
   // Annotation: in an open object, unknown keys are custom settings unless they look like typos.
   ajv.addKeyword({ keyword: 'x-open', schemaType: 'boolean' });
+  ajv.addSchema(configSchema);
+  // Compiled on first use: a project without properties files never pays for that schema.
+  const cache: Partial<Validators> = {};
   return {
-    project: ajv.compile(projectSchema),
-    profile: ajv.compile(profileSchema),
-    output: ajv.compile(outputSchema),
-    properties: ajv.compile(propertiesSchema),
-    config: ajv.compile(configSchema),
-    configTreeLevel: ajv.compile(configTreeLevelSchema),
+    get project() {
+      return (cache.project ??= ajv.compile(projectSchema));
+    },
+    get profile() {
+      return (cache.profile ??= ajv.compile(profileSchema));
+    },
+    get output() {
+      return (cache.output ??= ajv.compile(outputSchema));
+    },
+    get properties() {
+      return (cache.properties ??= ajv.compile(propertiesSchema));
+    },
+    get config() {
+      return (cache.config ??= ajv.getSchema('strata:config')!);
+    },
+    get configTreeLevel() {
+      return (cache.configTreeLevel ??= ajv.compile(configTreeLevelSchema));
+    },
   };
 }
 

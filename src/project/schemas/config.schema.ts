@@ -73,6 +73,7 @@ export const configProperties = {
 
 /** Config object schema (open: custom keys are allowed). */
 export const configSchema = {
+  $id: 'strata:config',
   type: 'object',
   properties: configProperties,
   additionalProperties: false,
@@ -87,9 +88,15 @@ export const configSchema = {
 export const configTreeLevelSchema = {
   type: 'object',
   properties: Object.fromEntries(
-    Object.entries(configProperties).flatMap(([k, v]) => [
-      [k, v],
-      [`+${k}`, v],
-    ]),
+    Object.keys(configProperties).flatMap((k) => {
+      const ref = { $ref: `strata:config#/properties/${k}` };
+      return [
+        [k, ref],
+        [`+${k}`, ref],
+      ];
+    }),
   ),
 } as const;
+
+/** Reference to configSchema, so ajv compiles it once however often it is used. */
+export const configRef = { $ref: 'strata:config' } as const;

@@ -1,5 +1,5 @@
 /** JSON Schema of properties YAML (models/**\/*.yml): models, seeds, snapshots, sources, unit tests. */
-import { configSchema } from './config.schema.js';
+import { configRef } from './config.schema.js';
 
 /** `- not_null`, `- accepted_values: {values: [...]}`, `- {test_name: unique, ...}`. */
 const testList = { type: 'array', items: { type: ['string', 'object'] } } as const;
@@ -32,7 +32,7 @@ const columns = { type: 'array', items: columnSchema } as const;
 const nodeEntryProperties = {
   name: { type: 'string' },
   description: { type: ['string', 'null'] },
-  config: configSchema,
+  config: configRef,
   columns,
   tests: testList,
   data_tests: testList,
@@ -72,7 +72,7 @@ const sourceTable = {
     loaded_at_query: { type: 'string' },
     meta: { type: 'object' },
     tags: stringOrList,
-    config: configSchema,
+    config: configRef,
     event_time: { type: 'string' },
     quoting: { type: 'object' },
     external: { type: 'object' },
@@ -95,7 +95,7 @@ const source = {
     freshness,
     meta: { type: 'object' },
     tags: stringOrList,
-    config: configSchema,
+    config: configRef,
     quoting: { type: 'object' },
     overrides: { type: 'string' },
     tables: { type: 'array', items: sourceTable },
