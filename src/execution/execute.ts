@@ -49,22 +49,31 @@ export function executePlan(
   const nodeAt = (i: number): ManifestNode | undefined => manifest.nodes[steps[i]!.unique_id];
   const label = (i: number): string => nodeAt(i)?.name ?? steps[i]!.unique_id;
 
-  return new Promise<NodeResult[]>((resolve) => {
+  return new Promise<NodeResult[]>((resolve, reject) => {
     let finished = false;
+    // A throwing callback (a reporter bug) must not wedge the scheduler: remember it, fail at the end.
+    let callbackError: { error: unknown } | undefined;
+    const notify = (fn: () => void): void => {
+      try {
+        fn();
+      } catch (error) {
+        callbackError ??= { error };
+      }
+    };
 
     const settle = (i: number, result: NodeResult): void => {
       results[i] = result;
       const node = nodeAt(i);
-      if (node) options.onNodeDone?.(node, result, i + 1, total);
+      if (node && options.onNodeDone) notify(() => options.onNodeDone!(node, result, i + 1, total));
     };
 
     const skipDependents = (i: number, failedName: string): void => {
-      const stack = [...children[i]!];
+      const stack = children[i]!.slice();
       while (stack.length > 0) {
         const c = stack.pop()!;
         if (results[c] !== undefined) continue;
         settle(c, skippedResult(steps[c]!.unique_id, nodeAt(c), dialect, `skipped: upstream ${failedName} failed`));
-        stack.push(...children[c]!);
+        for (const g of children[c]!) stack.push(g);
       }
     };
 
@@ -86,7 +95,8 @@ export function executePlan(
           settle(i, skippedResult(steps[i]!.unique_id, nodeAt(i), dialect, stopReason ?? 'skipped: dependencies never completed'));
         }
       }
-      resolve(results as NodeResult[]);
+      if (callbackError) reject(callbackError.error);
+      else resolve(results as NodeResult[]);
     };
 
     const runStep = async (i: number, thread: number): Promise<void> => {
@@ -98,7 +108,7 @@ export function executePlan(
       let result: NodeResult;
       try {
         if (!node) throw new Error(`node ${step.unique_id} is not in the manifest`);
-        options.onNodeStart?.(node, i + 1, total);
+        if (options.onNodeStart) notify(() => options.onNodeStart!(node, i + 1, total));
         const action = Object.hasOwn(actions, step.action) ? actions[step.action] : undefined;
         if (!action) throw new Error(`nothing knows how to run '${step.action}' (${step.unique_id})`);
         const ok = await action({ ...ctx, node, fullRefresh: options.fullRefresh });

@@ -222,6 +222,31 @@ describe('executePlan scheduling', () => {
     const ms = performance.now() - t0;
     expect(results).toHaveLength(10001);
     expect(results.every((r: NodeResult) => r.status === 'success')).toBe(true);
-    expect(ms).toBeLessThan(3000); // generous bound: quadratic scheduling would take far longer
+    expect(ms).toBeLessThan(5000); // generous bound: quadratic scheduling would take far longer
+  });
+});
+
+describe('executePlan callbacks', () => {
+  it('a throwing onNodeDone does not wedge the run: every node still runs, then the error surfaces', async () => {
+    const seen: string[] = [];
+    const ok: Materialization = async ({ node }) => {
+      seen.push(node.name);
+      return { message: 'OK' };
+    };
+    const nodes = [model('a'), model('b', { deps: ['a'] })];
+    const manifest = makeManifest(nodes);
+    const plan = planRun(manifest, nodes.map((n) => n.unique_id));
+    const exec = executePlan(
+      plan,
+      { manifest, adapter, projectRoot: '/' },
+      opts({
+        onNodeDone: () => {
+          throw new Error('reporter bug');
+        },
+      }),
+      { view: ok },
+    );
+    await expect(exec).rejects.toThrow('reporter bug');
+    expect(seen).toEqual(['a', 'b']);
   });
 });
