@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Adapter } from '../../src/adapters/adapter.js';
 import { duckdbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
@@ -183,6 +184,15 @@ describe('duckdb adapter', () => {
     const second = await adapter(path);
     const res = await second.withConnection((c) => c.query('select count(*) as n, sum(x) as s from s.t'));
     expect(res.rows[0]).toEqual({ n: 1000, s: 499500 });
+    await second.close();
+
+    // Another process can open the file too (no lock or unflushed WAL left behind).
+    const script =
+      "const { DuckDBInstance } = await import('@duckdb/node-api');" +
+      'const i = await DuckDBInstance.create(process.argv[1]); const c = await i.connect();' +
+      "const r = await c.runAndReadAll('select count(*)::integer as n from s.t'); console.log(r.getRowObjectsJson()[0].n);";
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, path], { cwd: process.cwd() });
+    expect(out.toString().trim()).toBe('1000');
   });
 
   it('cancel() interrupts a running statement', async () => {
