@@ -13,6 +13,7 @@ import { PostgresConnection, type TypeNameCache } from './postgres-connection.js
 import { copyCsvIntoNewTable } from './postgres-csv.js';
 import { postgresDialect, quotePgString } from './postgres-dialect.js';
 import { connectError, isConnectionLost, wrapPgError } from './postgres-errors.js';
+import { takeAdvisoryLock } from './postgres-lock.js';
 import { jsonFriendlyTypes } from './postgres-types.js';
 
 /** libpq sslmode → node-pg `ssl`. node-pg cannot fall back, so `prefer`/`allow` mean no TLS. */
@@ -232,40 +233,7 @@ class PostgresAdapter implements Adapter {
     } catch (err) {
       throw connectError(err, this.where, this.password);
     }
-    this.lockClients.add(client);
-    const end = async (): Promise<void> => {
-      this.lockClients.delete(client);
-      await client.end().catch(() => undefined);
-    };
-    try {
-      if (options.wait) {
-        // While waiting, the session counts as busy so cancel() (Ctrl-C) can interrupt the wait.
-        this.busy.add(client);
-        try {
-          await client.query('select pg_advisory_lock(hashtext($1))', [key]);
-        } finally {
-          this.busy.delete(client);
-        }
-      } else {
-        const { rows } = await client.query('select pg_try_advisory_lock(hashtext($1)) as ok', [key]);
-        if (rows[0]?.ok !== true) {
-          throw new UserError(`another strata build is running against this target (advisory lock ${key})`, {
-            hint: 'wait for it to finish or use --wait',
-          });
-        }
-      }
-    } catch (err) {
-      await end();
-      throw err instanceof UserError ? err : wrapPgError(err, this.password);
-    }
-    let released = false;
-    return async () => {
-      if (released) return;
-      released = true;
-      // Ending the session releases the lock even if the unlock itself fails.
-      await client.query('select pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
-      await end();
-    };
+    return takeAdvisoryLock(client, key, options.wait, { busy: this.busy, held: this.lockClients, password: this.password });
   }
 
   async close(): Promise<void> {
