@@ -60,7 +60,7 @@ export const postgresTestAdapter: TestAdapter = {
     const pg = pgServer();
     return (
       `${profileName}:\n  target: dev\n  outputs:\n    dev:\n      type: postgres\n      host: ${pg.host}\n      port: ${pg.port}\n` +
-      `      user: ${pg.user}\n      password: ""\n      dbname: ${pg.database}\n      schema: ${schema}\n      threads: 4\n`
+      `      user: ${pg.user}\n      dbname: ${pg.database}\n      schema: ${schema}\n      threads: 4\n`
     );
   },
   uniqueSchema,
