@@ -36,8 +36,4 @@ export class DuckdbPool {
     this.closed = true;
     for (const conn of this.idle.splice(0)) conn.close();
   }
-
-  get busyCount(): number {
-    return this.busy.size;
-  }
 }
