@@ -70,14 +70,18 @@ export function validateYaml(
   if (validate(data)) return;
   const errors = validate.errors ?? [];
   let first: ErrorObject | undefined;
+  const warnings: Diagnostic[] = [];
   for (const err of errors) {
     if (err.keyword === 'additionalProperties') {
       const warning = unknownKeyWarning(yaml, err, data, basePath);
-      if (warning) diagnostics.push(warning);
+      if (warning) warnings.push(warning);
     } else if (!first) {
       first = err;
     }
   }
+  // ajv reports by schema traversal ($ref'd parts last); users read files top to bottom.
+  warnings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
+  diagnostics.push(...warnings);
   if (first) throw schemaError(yaml, first, data, basePath);
 }
 
