@@ -41,7 +41,9 @@ export class SelectionIndex {
 
   /** Members whose fqn starts with `head`, with or without the project/package name. */
   byFqnHead(head: string): GraphMember[] {
-    this.fqnHeads ??= groupBy(this.members, (m) => (m.fqn.length > 1 ? [m.fqn[0]!, m.fqn[1]!] : m.fqn));
+    this.fqnHeads ??= groupBy(this.members, (m) =>
+      m.fqn.length > 1 && m.fqn[0] !== m.fqn[1] ? [m.fqn[0]!, m.fqn[1]!] : m.fqn.slice(0, 1),
+    );
     return this.fqnHeads.get(head) ?? [];
   }
 }
@@ -53,10 +55,11 @@ export function tagsOf(m: GraphMember): string[] {
   return extra.length ? [...new Set([...m.tags, ...extra])] : m.tags;
 }
 
+/** Group members under each of their keys; `keys` must not repeat a key for one member. */
 function groupBy(members: GraphMember[], keys: (m: GraphMember) => string[]): Map<string, GraphMember[]> {
   const out = new Map<string, GraphMember[]>();
   for (const m of members) {
-    for (const k of new Set(keys(m))) {
+    for (const k of keys(m)) {
       const list = out.get(k);
       if (list) list.push(m);
       else out.set(k, [m]);

@@ -90,26 +90,30 @@ export function resolveMethod(spec: SelectorSpec, methods: Readonly<Record<strin
 function matchFqn(index: SelectionIndex, value: string): string[] {
   const parts = value.split('.');
   const leaf = globMatcher(value);
+  const prefix = fqnPrefixMatcher(parts);
   // Without a wildcard in the first part, only members under that head (or of that name) can match.
   const candidates = hasWildcard(parts[0]!) ? index.members : [...index.byName(value), ...index.byFqnHead(parts[0]!)];
   const out = new Set<string>();
   for (const m of candidates) {
-    const hit =
-      leaf(m.name) ||
-      fqnPrefixMatches(m.fqn, parts) ||
-      (m.fqn[0] === m.package_name && fqnPrefixMatches(m.fqn.slice(1), parts));
+    const hit = leaf(m.name) || prefix(m.fqn, 0) || (m.fqn[0] === m.package_name && prefix(m.fqn, 1));
     if (hit) out.add(m.unique_id);
   }
   return [...out];
 }
 
-function fqnPrefixMatches(fqn: string[], parts: string[]): boolean {
-  if (fqn.length < parts.length) return false;
-  for (let i = 0; i < parts.length; i++) {
-    if (hasWildcard(parts[i]!)) return globMatcher(parts.slice(i).join('.'))(fqn.slice(i).join('.'));
-    if (fqn[i] !== parts[i]) return false;
-  }
-  return true;
+/**
+ * Compiled once per selector: literal parts compare by equality up to the first part
+ * holding a wildcard, whose glob then covers the rest of the fqn (from `offset`).
+ */
+function fqnPrefixMatcher(parts: string[]): (fqn: string[], offset: number) => boolean {
+  const wild = parts.findIndex(hasWildcard);
+  const fixed = wild === -1 ? parts : parts.slice(0, wild);
+  const rest = wild === -1 ? undefined : globMatcher(parts.slice(wild).join('.'));
+  return (fqn, offset) => {
+    if (fqn.length - offset < parts.length) return false;
+    for (let i = 0; i < fixed.length; i++) if (fqn[offset + i] !== fixed[i]) return false;
+    return rest === undefined || rest(fqn.slice(offset + wild).join('.'));
+  };
 }
 
 /** A file, or a folder and everything under it, relative to the project root. */

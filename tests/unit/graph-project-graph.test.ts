@@ -20,6 +20,13 @@ describe('ProjectGraph', () => {
     ]);
   });
 
+  it('exposes the same DAG as a graphology DirectedGraph', () => {
+    expect(graph.graph.order).toBe(11);
+    expect(graph.graph.size).toBe(12); // edges
+    expect(graph.graph.hasDirectedEdge(m('stg_orders'), m('fct_orders'))).toBe(true);
+    expect(graph.graph.inNeighbors(m('fct_orders')).sort()).toEqual([...graph.parents(m('fct_orders'))]);
+  });
+
   it('walks ancestors and descendants with optional depth limits', () => {
     expect([...graph.ancestors(m('dim_customers'))].sort()).toEqual(
       [m('fct_orders'), m('stg_customers'), m('stg_orders'), m('stg_payments'), 'seed.demo.raw_payments',
