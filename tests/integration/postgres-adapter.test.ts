@@ -137,6 +137,20 @@ describe.skipIf(!a.available())('postgres adapter', () => {
     }
   });
 
+  it('connect_timeout limits opening a session, not waiting for a busy pool', async () => {
+    const small = await createAdapter(a.target({ schema, threads: 1, connect_timeout: 1 }));
+    try {
+      // Pool of threads + 1 = 2 clients, both busy for longer than connect_timeout; a third waits.
+      const busy = Array.from({ length: 2 }, () => small.withConnection((c) => c.execute('select pg_sleep(1.5)')));
+      await new Promise((res) => setTimeout(res, 100));
+      const waited = await small.withConnection((c) => c.query('select 3 as three'));
+      expect(waited.rows).toEqual([{ three: 3 }]);
+      await Promise.all(busy);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('timestamptz comes back in UTC whatever the session time zone', async () => {
     const res = await adapter.withConnection(async (c) => {
       await c.execute(`set time zone 'Asia/Kolkata'`);

@@ -73,7 +73,15 @@ class PostgresAdapter implements Adapter {
     this.config = clientConfig(target);
     this.password = target.password;
     this.where = `${target.host ?? 'localhost'}:${target.port ?? 5432} (database ${this.config.database ?? '?'}, user ${target.user ?? '?'})`;
-    this.pool = new pg.Pool({ ...this.config, max: Math.max(1, target.threads) + 1 });
+    // connect_timeout bounds opening a session, not waiting for a free pooled one (a long model
+    // may hold every client for minutes): the pool waits forever, each new client times out.
+    const connectMs = this.config.connectionTimeoutMillis;
+    class TimedClient extends pg.Client {
+      constructor(config: pg.ClientConfig) {
+        super({ ...config, connectionTimeoutMillis: connectMs });
+      }
+    }
+    this.pool = new pg.Pool({ ...this.config, connectionTimeoutMillis: 0, Client: TimedClient as unknown as new () => pg.ClientBase, max: Math.max(1, target.threads) + 1 });
     // An idle client whose server went away emits 'error'; without a listener Node would crash.
     this.pool.on('error', () => undefined);
   }
