@@ -4,7 +4,6 @@
  * known config values have the right shape and warn about likely typos of config keys.
  */
 import type { Diagnostic } from '../errors.js';
-import { formatLocation } from '../errors.js';
 import { configProperties } from './schemas/config.schema.js';
 import { likelyTypos, validateYaml, type Validators } from './validate.js';
 import type { YamlFile, YamlPath } from './yaml-file.js';
@@ -35,6 +34,6 @@ export function checkConfigTree(
     if (close.length === 0) continue;
     const loc = yaml.locateKey([...path, key]);
     const hint = `did you mean ${close.map((c) => `'+${c}'`).join(', ')}?`;
-    diagnostics.push({ level: 'warn', ...loc, message: `unknown config '${key}' in ${formatLocation(loc)} — ${hint}`, hint });
+    diagnostics.push({ level: 'warn', ...loc, message: `unknown config '${key}'`, hint });
   }
 }

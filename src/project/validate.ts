@@ -4,7 +4,7 @@
  * naming the closest known key (dbt silently ignores typos, we don't).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { UserError, formatLocation, type Diagnostic } from '../errors.js';
+import { UserError, type Diagnostic } from '../errors.js';
 import { closestNames, didYouMean, editDistance } from '../util/closest.js';
 import { configSchema, configTreeLevelSchema } from './schemas/config.schema.js';
 import { outputSchema, profileSchema } from './schemas/profiles.schema.js';
@@ -97,7 +97,8 @@ function unknownKeyWarning(yaml: YamlFile, err: ErrorObject, data: unknown, base
   return {
     level: 'warn',
     ...loc,
-    message: `unknown key '${key}' in ${formatLocation(loc)}${hint ? ` — ${hint}` : ''}`,
+    // Location and hint are separate fields: the reporter prints `file:line:col: message (hint)`.
+    message: `unknown key '${key}'`,
     hint,
   };
 }

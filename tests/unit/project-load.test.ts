@@ -124,9 +124,15 @@ describe('loadProject: project file', () => {
     });
     const p = await loadProject({ projectDir: dir, env: {} });
     expect(p.diagnostics).toHaveLength(2);
-    expect(p.diagnostics[0]).toMatchObject({ level: 'warn', file: 'project.yml', line: 3, column: 1 });
-    expect(p.diagnostics[0]!.message).toBe("unknown key 'model-path' in project.yml:3:1 — did you mean 'model-paths'?");
-    expect(p.diagnostics[1]).toMatchObject({ line: 6, column: 5, hint: "did you mean '+materialized'?" });
+    expect(p.diagnostics[0]).toEqual({
+      level: 'warn',
+      file: 'project.yml',
+      line: 3,
+      column: 1,
+      message: "unknown key 'model-path'",
+      hint: "did you mean 'model-paths'?",
+    });
+    expect(p.diagnostics[1]).toMatchObject({ line: 6, column: 5, message: "unknown config '+materialised'", hint: "did you mean '+materialized'?" });
     // the unknown key does not replace the default
     expect(p.config.modelPaths).toEqual(['models']);
   });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UserError } from '../../src/errors.js';
+import { UserError, formatLocation } from '../../src/errors.js';
 import { loadProject } from '../../src/project/load.js';
 import { removeProject, writeProject } from '../support/project.js';
 
@@ -191,9 +191,9 @@ sources:
       'models/x.yml': 'version: 2\nmodels:\n  - name: a\n    config:\n      materialised: table\n      my_team_setting: x\n    colums: []\n',
     });
     const p = await loadProject({ projectDir: dir, env: {} });
-    expect(p.diagnostics.map((d) => d.message)).toEqual([
-      "unknown key 'materialised' in models/x.yml:5:7 — did you mean 'materialized'?",
-      "unknown key 'colums' in models/x.yml:7:5 — did you mean 'columns'?",
+    expect(p.diagnostics.map((d) => `${formatLocation(d)}: ${d.message} (${d.hint})`)).toEqual([
+      "models/x.yml:5:7: unknown key 'materialised' (did you mean 'materialized'?)",
+      "models/x.yml:7:5: unknown key 'colums' (did you mean 'columns'?)",
     ]);
     // custom config keys are kept as written
     expect(p.properties.models.get('a')!.config).toEqual({ materialised: 'table', my_team_setting: 'x' });
