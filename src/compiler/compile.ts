@@ -8,9 +8,8 @@ import type { Dialect } from '../adapters/adapter.js';
 import { UserError } from '../errors.js';
 import type { Project } from '../project/types.js';
 import { didYouMean } from '../util/closest.js';
-import { findCallLine } from './call-line.js';
 import { resolveNodeConfig } from './config.js';
-import { installContext, type RenderNode, type RenderState } from './context.js';
+import { installContext, lineOfCall, type RenderNode, type RenderState } from './context.js';
 import { docText, parseDocBlocks } from './docs.js';
 import { compileTemplate, createEnvironment, renderTemplate, type Template } from './environment.js';
 import { EphemeralInjector, ephemeralCteName, type EphemeralInfo } from './ephemeral.js';
@@ -53,7 +52,7 @@ export function compileProject(project: Project, options: CompileOptions): Manif
   let macros: MacroRegistry = { nodes: new Map(), functions: new Map() };
 
   const lookupRef = (name: string, pkgName: string | undefined, from: RenderNode): Work => {
-    const where = () => ({ file: from.file, line: findCallLine(from.raw, 'ref', pkgName === undefined ? [name] : [pkgName, name]) });
+    const where = () => ({ file: from.file, line: lineOfCall(from, 'ref', pkgName === undefined ? [name] : [pkgName, name]) });
     if (pkgName !== undefined && pkgName !== pkg) {
       throw new UserError(`ref('${pkgName}', '${name}') names an unknown package '${pkgName}'`, { ...where(), hint: `this project is '${pkg}': use ref('${name}')` });
     }
@@ -72,7 +71,7 @@ export function compileProject(project: Project, options: CompileOptions): Manif
     if (id) return id;
     throw new UserError(`'${from.name}' refers to unknown source '${src}.${table}'`, {
       file: from.file,
-      line: findCallLine(from.raw, 'source', [src, table]),
+      line: lineOfCall(from, 'source', [src, table]),
       hint: didYouMean(`${src}.${table}`, sourceIds.keys()) ?? 'declare it under sources: in a properties .yml file',
     });
   };

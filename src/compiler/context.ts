@@ -9,7 +9,7 @@ import type { Dialect } from '../adapters/adapter.js';
 import { UserError } from '../errors.js';
 import type { Project } from '../project/types.js';
 import { didYouMean } from '../util/closest.js';
-import { findCallLine } from './call-line.js';
+import { callLine, indexCalls, type CallIndex } from './call-line.js';
 import { mergeRawConfig } from './config.js';
 import { splitArgs } from './environment.js';
 import { RelationValue, relationValue } from './relations.js';
@@ -31,6 +31,14 @@ export interface RenderNode {
   config?: NodeConfig;
   /** What `this` resolves to in execute mode. */
   self?: RelationValue;
+  /** Lines of literal ref()/source() calls, built on first use. */
+  calls?: CallIndex;
+}
+
+/** 1-based line of a ref()/source() call in a node's raw code (best effort). */
+export function lineOfCall(node: RenderNode, fn: 'ref' | 'source', args: readonly string[]): number | undefined {
+  node.calls ??= indexCalls(node.raw);
+  return callLine(node.calls, fn, args);
 }
 
 export interface RenderState {
@@ -120,7 +128,7 @@ export function installContext(env: nunjucks.Environment, services: ContextServi
     const pkg = second === undefined ? undefined : first;
     if (state.mode === 'execute') return services.resolveRef(name, pkg, node);
     if (!node.refs.some((r) => r.name === name && r.package === pkg)) {
-      const line = findCallLine(node.raw, 'ref', pkg === undefined ? [name] : [pkg, name]);
+      const line = lineOfCall(node, 'ref', pkg === undefined ? [name] : [pkg, name]);
       node.refs.push({ name, ...(pkg === undefined ? {} : { package: pkg }), ...(line === undefined ? {} : { line }) });
     }
     return placeholder(name);

@@ -38,7 +38,7 @@ export interface FixtureSpec {
   modelsConfig?: Record<string, unknown>;
   seedsConfig?: Record<string, unknown>;
   /** Properties entries by model name (file defaults to models/schema.yml). */
-  modelProps?: Record<string, Partial<PropertyEntry> & { columns?: Array<Partial<ColumnProperty> & { name: string }> }>;
+  modelProps?: Record<string, Omit<Partial<PropertyEntry>, 'columns'> & { columns?: Array<Partial<ColumnProperty> & { name: string }> }>;
   sources?: Array<Partial<SourceTable> & { sourceName: string; name: string }>;
   schema?: string;
   database?: string;
@@ -59,7 +59,7 @@ export function makeProject(spec: FixtureSpec): Project {
       file: 'models/schema.yml',
       line: 3,
       ...p,
-      columns: (p.columns ?? []).map((c) => ({ meta: {}, tags: [], tests: [], line: 1, ...c })),
+      columns: (p.columns ?? []).map((c): ColumnProperty => Object.assign({ meta: {}, tags: [], tests: [], line: 1 }, c)),
     });
   }
   return {
