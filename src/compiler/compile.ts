@@ -49,6 +49,7 @@ export function compileProject(project: Project, options: CompileOptions): Manif
   const disabled = new Set<string>();
   let sources = new Map<string, SourceNode>();
   const sourceIds = new Map<string, string>(); // "src.table" → unique_id
+  const sourceValues = new Map<string, RelationValue>();
   let macros: MacroRegistry = { nodes: new Map(), functions: new Map() };
 
   const lookupRef = (name: string, pkgName: string | undefined, from: RenderNode): Work => {
@@ -83,14 +84,15 @@ export function compileProject(project: Project, options: CompileOptions): Manif
     runStartedAt: options.runStartedAt,
     env: options.env ?? process.env,
     resolveRef: (name, pkgName, from) => {
-      const target = lookupRef(name, pkgName, from);
-      if (target.config?.materialized === 'ephemeral') {
-        const cte = ephemeralCteName(target.name);
-        return new RelationValue({ schema: target.relation!.schema, identifier: cte }, cte);
-      }
-      return relationValue(target.relation!, dialect);
+      // `self` is the node's relation object (the CTE name for ephemerals), built once per node.
+      return lookupRef(name, pkgName, from).self!;
     },
-    resolveSource: (src, table, from) => relationValue(sources.get(lookupSource(src, table, from))!.relation, dialect),
+    resolveSource: (src, table, from) => {
+      const id = lookupSource(src, table, from);
+      let value = sourceValues.get(id);
+      if (!value) sourceValues.set(id, (value = relationValue(sources.get(id)!.relation, dialect)));
+      return value;
+    },
     macro: (name) => macros.functions.get(name),
     macroNames: () => macros.functions.keys(),
     doc: (name, from) => docText(docs, name, from?.file),

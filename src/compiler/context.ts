@@ -115,7 +115,13 @@ export function installContext(env: nunjucks.Environment, services: ContextServi
     if (!state.current) throw new UserError(`${fn}() can only be used while compiling a model`);
     return state.current;
   };
-  const placeholder = (identifier: string) => relationValue({ schema: project.target.schema, identifier }, dialect);
+  // Parse-mode stand-ins, one per name: templates may print or inspect them before relations exist.
+  const placeholders = new Map<string, RelationValue>();
+  const placeholder = (identifier: string) => {
+    let value = placeholders.get(identifier);
+    if (!value) placeholders.set(identifier, (value = relationValue({ schema: project.target.schema, identifier }, dialect)));
+    return value;
+  };
 
   env.addGlobal('ref', (...args: unknown[]) => {
     const node = current('ref');

@@ -6,8 +6,11 @@
 import nunjucks from 'nunjucks';
 import { internals, installJinjaCompat, MacroReturn, rewriteSetAttr } from './jinja-compat.js';
 import { templateErrorToUserError } from './template-errors.js';
+import { FastTemplate, tryFastTemplate } from './fast-template.js';
+import { UserError } from '../errors.js';
 
-export type Template = nunjucks.Template;
+/** A compiled template: nunjucks', or the fast path for plain `{{ call() }}` templates. */
+export type Template = nunjucks.Template | FastTemplate;
 
 /** `{% do expr %}`: evaluate an expression for its side effects, print nothing. */
 class DoExtension {
@@ -83,7 +86,12 @@ export function createEnvironment(): nunjucks.Environment {
  * Compile a template once (eagerly, so syntax errors surface here with their position).
  * `file` is the project-relative path used in errors.
  */
-export function compileTemplate(env: nunjucks.Environment, source: string, file: string): nunjucks.Template {
+export function compileTemplate(env: nunjucks.Environment, source: string, file: string): Template {
+  return tryFastTemplate(env, source, file) ?? compileNunjucks(env, source, file);
+}
+
+/** Always a nunjucks Template (macro files need getExported). */
+export function compileNunjucks(env: nunjucks.Environment, source: string, file: string): nunjucks.Template {
   try {
     return new nunjucks.Template(rewriteSetAttr(source), env, file, true);
   } catch (e) {
@@ -92,10 +100,11 @@ export function compileTemplate(env: nunjucks.Environment, source: string, file:
 }
 
 /** Render a compiled template; any failure becomes a UserError at `file`. */
-export function renderTemplate(template: nunjucks.Template, file: string, ctx: object = {}): string {
+export function renderTemplate(template: Template, file: string, ctx: object = {}): string {
   try {
     return template.render(ctx);
   } catch (e) {
+    if (e instanceof UserError && e.file !== undefined && e.line !== undefined) throw e;
     throw templateErrorToUserError(e, file, 'render');
   }
 }

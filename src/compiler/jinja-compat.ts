@@ -86,7 +86,6 @@ export function installJinjaCompat(): void {
   };
 }
 
-const SET_ATTR = /\{%(-?)\s*set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=/g;
 
 /**
  * Rewrite `{% set ns.attr = expr %}` (Jinja namespaces; nunjucks only sets plain names)
@@ -94,7 +93,7 @@ const SET_ATTR = /\{%(-?)\s*set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=/g;
  */
 export function rewriteSetAttr(source: string): string {
   if (!source.includes('set')) return source;
-  SET_ATTR.lastIndex = 0;
+  const SET_ATTR = /\{%(-?)\s*set\s+([A-Za-z_]\w*)\.([A-Za-z_]\w*)\s*=/g;
   let out = '';
   let last = 0;
   for (let m = SET_ATTR.exec(source); m; m = SET_ATTR.exec(source)) {

@@ -7,7 +7,7 @@ import { UserError } from '../errors.js';
 import type { Project } from '../project/types.js';
 import { lineAt } from './call-line.js';
 import { CONTEXT_NAMES } from './context.js';
-import { compileTemplate, exportedMacros } from './environment.js';
+import { compileNunjucks, exportedMacros } from './environment.js';
 import type { MacroNode } from './types.js';
 
 export type MacroFunction = (...args: unknown[]) => unknown;
@@ -46,8 +46,7 @@ export function loadMacros(env: nunjucks.Environment, project: Project): MacroRe
   const pkg = project.config.name;
   for (const file of project.files.macros) {
     const source = rewriteTests(file.content);
-    const exported = exportedMacros(compileTemplate(env, source, file.path), file.path);
-    MACRO_HEADER.lastIndex = 0;
+    const exported = exportedMacros(compileNunjucks(env, source, file.path), file.path);
     for (const m of file.content.matchAll(MACRO_HEADER)) {
       const name = m[1] === 'test' ? `test_${m[2]}` : m[2]!;
       const line = lineAt(file.content, m.index);
