@@ -66,7 +66,7 @@ async function runPlan(
   });
   if (plan.steps.length === 0) return [];
   const adapter = await createAdapter(project.target);
-  const release = adapter.buildLock ? await adapter.buildLock(`strata:${project.config.name}:${project.target.name}`, { wait: true }) : undefined;
+  const release = adapter.buildLock ? await adapter.buildLock(lockKey(prepared), { wait: true }) : undefined;
   const describe = (uniqueId: string) => {
     const node = manifest.nodes[uniqueId]!;
     return {
@@ -94,4 +94,10 @@ async function runPlan(
       await adapter.close();
     }
   }
+}
+
+/** One build at a time per project and destination (database + schema). */
+function lockKey({ project }: Prepared): string {
+  const t = project.target;
+  return `strata:${project.config.name}:${t.dbname ?? t.database ?? t.path ?? ''}:${t.schema}`;
 }

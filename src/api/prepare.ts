@@ -32,7 +32,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const project = await loadProject(options);
   for (const diagnostic of project.diagnostics) options.onEvent?.({ type: 'diagnostic', diagnostic });
   const dialect = dialectFor(project.target.type, project.target.file);
-  const manifest = compileProject(project, { dialect, invocationId, runStartedAt });
+  const manifest = compileProject(project, { dialect, invocationId, runStartedAt, env: options.env });
   const graph = ProjectGraph.fromManifest(manifest);
   graph.assertAcyclic();
   const targetDir = join(project.root, project.config.targetPath);
