@@ -40,6 +40,16 @@ export interface ColumnInfo {
   tags: string[];
 }
 
+/** Generic tests: which test, with which arguments (dbt's test_metadata). */
+export interface TestMetadata {
+  /** "not_null", "accepted_values", or a custom generic test's name. */
+  name: string;
+  /** Package/namespace of a custom test, when given as "pkg.name". */
+  namespace?: string;
+  /** Arguments as declared (without config keys). */
+  kwargs: Record<string, unknown>;
+}
+
 export interface ManifestNode {
   /** "model.<project>.<name>", "seed.<project>.<name>", "test.<project>.<name>". */
   unique_id: string;
@@ -73,6 +83,16 @@ export interface ManifestNode {
   relation: Relation;
   /** Properties YAML that described it, if any. */
   patch_path?: string;
+  /** Tests: generic test identity and arguments (absent for singular tests). */
+  test_metadata?: TestMetadata;
+  /** Tests: the column a column-level test is declared on. */
+  column_name?: string;
+  /** Tests: unique_id of the model, seed or source the test is declared on. */
+  attached_node?: string;
+  /** Tests: data tests query the warehouse's data; unit tests check a model's logic on given rows. */
+  test_type?: 'data' | 'unit';
+  /** Line of the declaration (YAML entry or file) for error messages. */
+  line?: number;
 }
 
 export interface SourceNode {
