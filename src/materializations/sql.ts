@@ -27,19 +27,7 @@ export function dropSql(dialect: Dialect, relation: Relation, kind: RelationKind
   return `drop ${kind} if exists ${dialect.renderRelation(relation)} cascade`;
 }
 
-/** Run fn between BEGIN and COMMIT on this connection; ROLLBACK and rethrow on failure. */
-export async function inTransaction<T>(conn: Connection, fn: () => Promise<T>): Promise<T> {
-  await conn.execute('begin');
-  try {
-    const out = await fn();
-    await conn.execute('commit');
-    return out;
-  } catch (err) {
-    // The original error matters; a failing rollback (connection gone) must not hide it.
-    await conn.execute('rollback').catch(() => undefined);
-    throw err;
-  }
-}
+export { inTransaction } from '../adapters/transaction.js';
 
 /** Hook SQL as configured: strings, or dbt's `{sql: ...}` objects. */
 function hookSql(hooks: unknown): string[] {

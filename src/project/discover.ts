@@ -5,19 +5,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { sha256 } from '../util/hash.js';
-import type { ProjectConfig, ProjectFile } from './types.js';
+import type { Project, ProjectConfig, ProjectFile } from './types.js';
 
-/** Every file the later stages need, by kind. */
-export interface DiscoveredFiles {
-  models: ProjectFile[];
-  seeds: ProjectFile[];
-  macros: ProjectFile[];
-  tests: ProjectFile[];
-  snapshots: ProjectFile[];
-  docs: ProjectFile[];
-  /** .yml / .yaml properties files. */
-  propertyFiles: ProjectFile[];
-}
+/** Every file the later stages need, by kind (the shape of Project['files']). */
+export type DiscoveredFiles = Required<Project['files']>;
 
 type Kind = keyof DiscoveredFiles;
 /** Extension → kind, per path list. */

@@ -13,6 +13,7 @@ import type {
   CsvLoadOptions,
   RelationKind,
 } from '../adapter.js';
+import { inTransaction } from '../transaction.js';
 import { readCsvSql } from './duckdb-csv.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { DuckdbPool } from './duckdb-pool.js';
@@ -39,17 +40,7 @@ class DuckdbAdapter implements Adapter {
   }
 
   transaction<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
-    return this.pool.use(async (conn) => {
-      await conn.execute('begin transaction');
-      try {
-        const out = await fn(conn);
-        await conn.execute('commit');
-        return out;
-      } catch (err) {
-        await conn.execute('rollback').catch(() => undefined);
-        throw err;
-      }
-    });
+    return this.pool.use((conn) => inTransaction(conn, fn));
   }
 
   async ping(): Promise<string> {

@@ -9,6 +9,7 @@ import { UserError } from '../../errors.js';
 import type { Relation } from '../../compiler/types.js';
 import type { ProfileTarget } from '../../project/types.js';
 import type { Adapter, AdapterModule, ColumnMeta, Connection, CsvLoadOptions, RelationKind } from '../adapter.js';
+import { inTransaction } from '../transaction.js';
 import { PostgresConnection, type TypeNameCache } from './postgres-connection.js';
 import { copyCsvIntoNewTable } from './postgres-csv.js';
 import { postgresDialect, quotePgString } from './postgres-dialect.js';
@@ -123,18 +124,7 @@ class PostgresAdapter implements Adapter {
   }
 
   private pgTransaction<T>(fn: (conn: PostgresConnection) => Promise<T>): Promise<T> {
-    return this.withPgConnection(async (conn) => {
-      await conn.execute('begin');
-      try {
-        const out = await fn(conn);
-        await conn.execute('commit');
-        return out;
-      } catch (err) {
-        // Rollback on a dead connection fails too; the original error is the one worth reporting.
-        await conn.execute('rollback').catch(() => undefined);
-        throw err;
-      }
-    });
+    return this.withPgConnection((conn) => inTransaction(conn, fn));
   }
 
   ping(): Promise<string> {
