@@ -93,6 +93,11 @@ export interface ManifestNode {
   test_type?: 'data' | 'unit';
   /** Line of the declaration (YAML entry or file) for error messages. */
   line?: number;
+  /**
+   * Data tests whose failures are a per-row count: a boolean SQL expression over the attached
+   * relation's columns, TRUE for a failing row, with `where` folded in (see data-tests/batch.ts).
+   */
+  batch_predicate?: string;
 }
 
 export interface SourceNode {

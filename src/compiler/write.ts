@@ -12,7 +12,8 @@ export function writeCompiled(manifest: Manifest, projectRoot: string, targetPat
   const made = new Set<string>();
   for (const node of Object.values(manifest.nodes)) {
     if (node.compiled_code === undefined) continue;
-    const file = resolve(base, node.original_file_path);
+    // Tests declared in YAML share their YAML file: they carry their own compiled_path.
+    const file = node.compiled_path ? resolve(projectRoot, node.compiled_path) : resolve(base, node.original_file_path);
     const dir = dirname(file);
     if (!made.has(dir)) {
       mkdirSync(dir, { recursive: true });
