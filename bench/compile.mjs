@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+/**
+ * End-to-end CLI timings on generated projects (process start included):
+ * `strata compile`, `strata ls`, `strata ls -s tag:x+`, for each N.
+ *
+ *   npm run build && node bench/compile.mjs [--sizes 1000,10000,50000] [--runs 5] [--breakdown]
+ *
+ * Wall time is measured around the spawned process; peak RSS comes from GNU time
+ * (`/usr/bin/time -f %M`, the child's maxrss) when present, else from a tiny runner that
+ * imports the CLI in-process and prints `process.resourceUsage().maxRSS` at exit.
+ * Reports median and min wall time and the median peak RSS. Projects are generated once
+ * per N under the OS temp dir (deterministic, see generate.mjs) and removed afterwards
+ * unless --keep.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { breakdown } from './breakdown.mjs';
+import { generate } from './generate.mjs';
+
+const BIN = join(import.meta.dirname, '..', 'bin', 'strata.js');
+const GNU_TIME = '/usr/bin/time';
+
+function arg(name, dflt) {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A runner used when GNU time is missing: runs the CLI in-process, reports maxRSS (KB) on stderr. */
+function rssRunner(dir) {
+  const file = join(dir, 'rss-runner.mjs');
+  writeFileSync(
+    file,
+    `import { main } from ${JSON.stringify(join(import.meta.dirname, '..', 'dist', 'cli', 'main.js'))};
+const code = await main(process.argv.slice(2), { out: () => {}, err: (s) => process.stderr.write(s + '\\n') });
+process.stderr.write('MAXRSS_KB=' + process.resourceUsage().maxRSS + '\\n');
+process.exitCode = code;
+`,
+  );
+  return file;
+}
+
+/** Run one CLI invocation; returns { ms, rssKb }. Throws when it fails. */
+function runOnce(args, runner) {
+  const useTime = existsSync(GNU_TIME);
+  const cmd = useTime ? GNU_TIME : process.execPath;
+  const argv = useTime ? ['-f', 'MAXRSS_KB=%M', process.execPath, BIN, ...args] : [runner, ...args];
+  const t = performance.now();
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const ms = performance.now() - t;
+  if (r.status !== 0) throw new Error(`strata ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(0, 2000)}`);
+  const m = /MAXRSS_KB=(\d+)/.exec(r.stderr);
+  return { ms, rssKb: m ? Number(m[1]) : NaN };
+}
+
+function measure(label, args, runs, runner) {
+  runOnce(args, runner); // warm the fs cache; not counted
+  const samples = [];
+  for (let i = 0; i < runs; i++) samples.push(runOnce(args, runner));
+  const ms = samples.map((s) => s.ms);
+  return {
+    label,
+    median_ms: Math.round(median(ms)),
+    min_ms: Math.round(Math.min(...ms)),
+    rss_mb: Math.round(median(samples.map((s) => s.rssKb)) / 1024),
+  };
+}
+
+const sizes = arg('--sizes', '1000,10000,50000').split(',').map(Number);
+const runs = Number(arg('--runs', '5'));
+const work = mkdtempSync(join(tmpdir(), 'strata-bench-'));
+const runner = rssRunner(work);
+process.stdout.write(
+  `rss via ${existsSync(GNU_TIME) ? 'GNU time %M' : 'in-process resourceUsage().maxRSS'}; runs=${runs}; load average at start ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`,
+);
+try {
+  for (const n of sizes) {
+    const dir = join(work, `p${n}`);
+    generate(n, dir);
+    const base = ['--project-dir', dir];
+    const rows = [
+      measure('compile', ['compile', ...base], runs, runner),
+      measure('ls', ['ls', ...base], runs, runner),
+      measure('ls -s tag:x+', ['ls', '-s', 'tag:x+', ...base], runs, runner),
+    ];
+    for (const r of rows) {
+      process.stdout.write(`N=${String(n).padEnd(6)} ${r.label.padEnd(14)} median ${String(r.median_ms).padStart(6)} ms  min ${String(r.min_ms).padStart(6)} ms  peak RSS ${String(r.rss_mb).padStart(5)} MB\n`);
+    }
+    if (process.argv.includes('--breakdown')) {
+      const { importMs, phases } = await breakdown(dir, 3);
+      const parts = Object.entries(phases).map(([k, xs]) => `${k} ${Math.round(xs[0])}`);
+      process.stdout.write(`N=${String(n).padEnd(6)} in-process first run (ms): import ${Math.round(importMs)}, ${parts.join(', ')}\n`);
+    }
+  }
+  process.stdout.write(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n`);
+} finally {
+  if (!process.argv.includes('--keep')) rmSync(work, { recursive: true, force: true });
+}
