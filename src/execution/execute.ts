@@ -1,13 +1,13 @@
 /** The scheduler: run a plan's steps on up to `threads` connections in DAG order. */
 import type { ManifestNode } from '../compiler/types.js';
 import { materializations } from '../materializations/index.js';
-import { ranResult, skippedResult } from './node-result.js';
+import { letsDependentsRun, ranResult, skippedResult } from './node-result.js';
 import type { ExecuteContext, ExecuteOptions, Materialization, NodeResult, Plan } from './types.js';
 
 /**
  * Run `plan`: a step starts once every step it waits for has succeeded, with at most
  * `options.threads` at once (1 when the adapter has no concurrent connections).
- * A failure marks its transitive dependents skipped while siblings keep running; with
+ * A failure (error, or a test's fail; a warn is no failure) marks its transitive dependents skipped while siblings keep running; with
  * `failFast` (or an aborted `signal`) no new step starts, running ones are cancelled and
  * the rest are skipped. Results come back in plan order. Scheduling is O(V + E).
  * `actions` maps a step's action to what runs it (default: the materialization table).
@@ -120,7 +120,7 @@ export function executePlan(
       freeThreads.sort((a, b) => a - b);
       running--;
       settle(i, result);
-      if (result.status === 'success') {
+      if (letsDependentsRun(result.status)) {
         for (const c of children[i]!) if (--pending[c]! === 0 && results[c] === undefined) ready.push(c);
       } else {
         skipDependents(i, label(i));

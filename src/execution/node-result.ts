@@ -32,16 +32,21 @@ export function ranResult(
   const ok = 'ok' in outcome;
   return {
     unique_id: id,
-    status: ok ? 'success' : 'error',
+    status: ok ? (outcome.ok.status ?? 'success') : 'error',
     message: ok ? outcome.ok.message : errorMessage(outcome.error),
     execution_time: (time.completed.getTime() - time.started.getTime()) / 1000,
     timing: [{ name: 'execute', started_at: time.started.toISOString(), completed_at: time.completed.toISOString() }],
     thread_id: time.threadId,
     adapter_response: ok && outcome.ok.rowsAffected !== undefined ? { rows_affected: outcome.ok.rowsAffected } : {},
-    failures: null,
+    failures: ok ? (outcome.ok.failures ?? null) : null,
     relation_name: relationName(node, dialect),
     compiled_code: node?.compiled_code,
   };
+}
+
+/** Statuses after which dependents may run (a warning does not block). */
+export function letsDependentsRun(status: NodeResult['status']): boolean {
+  return status === 'success' || status === 'pass' || status === 'warn';
 }
 
 /** A result for a node that never started. */

@@ -52,6 +52,8 @@ export interface ExecuteContext {
   adapter: Adapter;
   /** Absolute project root (seed CSVs are read relative to it). */
   projectRoot: string;
+  /** The profile target's schema (tests store failing rows in `<targetSchema>_audit`). */
+  targetSchema?: string;
 }
 
 /** What a materialization gets to build one node. */
@@ -61,9 +63,13 @@ export interface MaterializeContext extends ExecuteContext {
 }
 
 export interface MaterializeResult {
-  /** "CREATE VIEW", "CREATE TABLE (120 rows)", "INSERT 120". */
+  /** "CREATE VIEW", "CREATE TABLE (120 rows)", "INSERT 120"; tests: "PASS", "FAIL 3", "WARN 2". */
   message: string;
   rowsAffected?: number;
+  /** Tests: the outcome (default 'success' for everything else). */
+  status?: 'pass' | 'fail' | 'warn';
+  /** Tests: number of failing rows. */
+  failures?: number;
 }
 
 export type Materialization = (ctx: MaterializeContext) => Promise<MaterializeResult>;
