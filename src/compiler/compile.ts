@@ -7,6 +7,7 @@
 import type { Dialect } from '../adapters/adapter.js';
 import { UserError } from '../errors.js';
 import type { Project } from '../project/types.js';
+import { addDataTests } from '../data-tests/compile-tests.js';
 import { didYouMean } from '../util/closest.js';
 import { resolveNodeConfig } from './config.js';
 import { installContext, lineOfCall, type RenderNode, type RenderState } from './context.js';
@@ -174,7 +175,14 @@ export function compileProject(project: Project, options: CompileOptions): Manif
   const injector = new EphemeralInjector(ephemerals);
   for (const work of modelWork) work.compiled = injector.inject(work.compiled!, work.dependsOn.filter(isEphemeral));
 
-  return assemble(project, dialect, [...seedWork, ...modelWork], sources, macros, docs, render);
+  const manifest = assemble(project, dialect, [...seedWork, ...modelWork], sources, macros, docs, render);
+  addDataTests(manifest, {
+    project, dialect, env, state, macros,
+    refId: (name, pkgName, from) => lookupRef(name, pkgName, from).uniqueId,
+    sourceId: lookupSource,
+    inject: (sql, parents) => injector.inject(sql, parents.filter(isEphemeral)),
+  });
+  return manifest;
 }
 
 /** The schema a node is built in: the project's generate_schema_name macro, or dbt's default rule. */
