@@ -16,6 +16,8 @@ import { compileTemplate, createEnvironment, renderTemplate, type Template } fro
 import { EphemeralInjector, ephemeralCteName, type EphemeralInfo } from './ephemeral.js';
 import { loadMacros, macrosCalledIn, type MacroRegistry } from './macros.js';
 import { buildSources, collectFileNodes, columnsOf, yamlConfigLayer, type FileNode } from './nodes.js';
+import { createNodeRenderer, type NodeRenderer } from './render-with.js';
+import { addUnitTests } from '../data-tests/unit-nodes.js';
 import { defaultSchemaName, nodeRelation, relationValue, RelationValue } from './relations.js';
 import type { DocBlock, Manifest, ManifestNode, NodeConfig, Relation, SourceNode } from './types.js';
 
@@ -39,6 +41,14 @@ interface Work extends RenderNode {
 
 /** Compile a loaded project into a manifest. Throws UserError on any project mistake. */
 export function compileProject(project: Project, options: CompileOptions): Manifest {
+  return compileWithRenderer(project, options).manifest;
+}
+
+/**
+ * Compile, and keep a renderer that re-renders any model with substituted inputs
+ * (ref/source → CTEs over given SQL, vars, is_incremental) using the same templates.
+ */
+export function compileWithRenderer(project: Project, options: CompileOptions): { manifest: Manifest; renderNodeWith: NodeRenderer } {
   const { dialect } = options;
   const pkg = project.config.name;
   const env = createEnvironment();
@@ -182,7 +192,17 @@ export function compileProject(project: Project, options: CompileOptions): Manif
     sourceId: lookupSource,
     inject: (sql, parents) => injector.inject(sql, parents.filter(isEphemeral)),
   });
-  return manifest;
+  const modelsById = new Map(modelWork.map((w) => [w.uniqueId, w]));
+  const renderNodeWith = createNodeRenderer({
+    state,
+    node: (id) => modelsById.get(id),
+    refId: (name, pkgName, from) => lookupRef(name, pkgName, from).uniqueId,
+    sourceId: (src, table, from) => lookupSource(src, table, from),
+    injectEphemerals: (sql, parents) => injector.inject(sql, parents),
+    isEphemeral,
+  });
+  addUnitTests(manifest, project, dialect, renderNodeWith);
+  return { manifest, renderNodeWith };
 }
 
 /** The schema a node is built in: the project's generate_schema_name macro, or dbt's default rule. */

@@ -45,6 +45,18 @@ export interface RenderState {
   mode: 'parse' | 'execute';
   /** The node being rendered; undefined while rendering macro files or descriptions. */
   current?: RenderNode;
+  /** Set for one re-render with substituted inputs (unit tests, point-in-time, leakage checks). */
+  override?: RenderOverride;
+}
+
+/** What a re-render changes: ref()/source() targets, vars, is_incremental(). */
+export interface RenderOverride {
+  /** A relation to use instead of the ref's; undefined keeps the normal resolution. */
+  ref?(name: string, packageName: string | undefined, from: RenderNode): RelationValue | undefined;
+  source?(sourceName: string, tableName: string, from: RenderNode): RelationValue | undefined;
+  /** Overlaid on the project's vars. */
+  vars?: Record<string, unknown>;
+  isIncremental?: boolean;
 }
 
 /** What the context needs from the compile that owns it. */
@@ -132,7 +144,7 @@ export function installContext(env: nunjucks.Environment, services: ContextServi
     const [first, second] = strings(positional, 'ref', node.file);
     const name = (second ?? first)!;
     const pkg = second === undefined ? undefined : first;
-    if (state.mode === 'execute') return services.resolveRef(name, pkg, node);
+    if (state.mode === 'execute') return state.override?.ref?.(name, pkg, node) ?? services.resolveRef(name, pkg, node);
     if (!node.refs.some((r) => r.name === name && r.package === pkg)) {
       const line = lineOfCall(node, 'ref', pkg === undefined ? [name] : [pkg, name]);
       node.refs.push({ name, ...(pkg === undefined ? {} : { package: pkg }), ...(line === undefined ? {} : { line }) });
@@ -145,7 +157,7 @@ export function installContext(env: nunjucks.Environment, services: ContextServi
     const { positional } = splitArgs(args);
     if (positional.length !== 2) throw new UserError(`source() takes a source name and a table name; got ${positional.length} arguments`, { file: node.file });
     const [src, table] = strings(positional, 'source', node.file) as [string, string];
-    if (state.mode === 'execute') return services.resolveSource(src, table, node);
+    if (state.mode === 'execute') return state.override?.source?.(src, table, node) ?? services.resolveSource(src, table, node);
     if (!node.sources.some(([s, t]) => s === src && t === table)) node.sources.push([src, table]);
     return placeholder(table);
   });
@@ -175,6 +187,8 @@ export function installContext(env: nunjucks.Environment, services: ContextServi
   env.addGlobal('var', (...args: unknown[]) => {
     const { positional } = splitArgs(args);
     const name = String(positional[0]);
+    const overrides = state.override?.vars;
+    if (overrides && Object.hasOwn(overrides, name)) return overrides[name];
     if (Object.hasOwn(project.vars, name)) return project.vars[name];
     if (positional.length >= 2) return positional[1];
     const names = Object.keys(project.vars);
@@ -214,7 +228,7 @@ export function installContext(env: nunjucks.Environment, services: ContextServi
     profile_name: t.profile, path: t.path, host: t.host, port: t.port, user: t.user, dbname: t.dbname,
   });
   env.addGlobal('project_name', project.config.name);
-  env.addGlobal('is_incremental', () => false);
+  env.addGlobal('is_incremental', () => state.override?.isIncremental ?? false);
   env.addGlobal('run_started_at', new RunStartedAt(services.runStartedAt));
   env.addGlobal('invocation_id', services.invocationId);
   env.addGlobal('log', () => '');

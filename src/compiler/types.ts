@@ -98,6 +98,12 @@ export interface ManifestNode {
    * relation's columns, TRUE for a failing row, with `where` folded in (see data-tests/batch.ts).
    */
   batch_predicate?: string;
+  /** Unit tests: the fixture rows each input was replaced by (dbt's `given`). */
+  given?: Array<{ input: string; rows: Array<Record<string, string | number | boolean | null>> }>;
+  /** Unit tests: the rows the model must return (only these columns are compared). */
+  expect?: { columns: string[]; rows: Array<Record<string, string | number | boolean | null>> };
+  /** Unit tests: vars and is_incremental as overridden for the test. */
+  overrides?: { vars?: Record<string, unknown>; macros?: Record<string, unknown> };
 }
 
 export interface SourceNode {
