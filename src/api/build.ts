@@ -1,9 +1,9 @@
 import type { RunOptions } from './options.js';
 import { executeSelection, type RunSummary } from './execute-selection.js';
 
-/** `strata build`: seeds and models (and, once they land, snapshots and tests) in DAG order. */
+/** `strata build`: seeds, models and snapshots in DAG order, each followed by its tests (which gate its dependents). */
 export function build(options: RunOptions = {}): Promise<RunSummary> {
-  return executeSelection('build', options, ['seed', 'model', 'snapshot']);
+  return executeSelection('build', options, ['seed', 'model', 'snapshot', 'test', 'unit_test']);
 }
 
 /** `strata run`: models only. */

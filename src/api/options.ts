@@ -22,4 +22,8 @@ export interface RunOptions extends SelectionOptions {
   failFast?: boolean;
   /** Abort to cancel running statements (Ctrl-C). */
   signal?: AbortSignal;
+  /** Also write the results as JUnit XML to this path (relative to the working directory). */
+  junitXml?: string;
+  /** Count the column tests of one relation with one aggregate query (default true). */
+  batchTests?: boolean;
 }

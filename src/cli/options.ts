@@ -31,6 +31,7 @@ export const FLAGS = {
   failFast: { flags: '-x, --fail-fast', description: 'stop at the first failure' },
   output: { flags: '--output <format>', description: 'name | path | json', defaultValue: 'name' },
   resourceType: { flags: '--resource-type <type...>', description: 'only these resource types', parse: collect },
+  junitXml: { flags: '--junit-xml <path>', description: 'also write the results as JUnit XML (for CI)' },
 } satisfies Record<string, FlagSpec>;
 
 export type FlagName = keyof typeof FLAGS;
@@ -58,4 +59,5 @@ export interface ParsedFlags {
   failFast?: boolean;
   output?: string;
   resourceType?: string[];
+  junitXml?: string;
 }

@@ -1,6 +1,7 @@
 /** The commander program: commands, their flags (from the one flag table) and their actions. */
 import { Command, Option } from 'commander';
 import { build, run, seed } from '../api/build.js';
+import { test } from '../api/test.js';
 import { clean } from '../api/clean.js';
 import { compile } from '../api/compile.js';
 import { debug } from '../api/debug.js';
@@ -44,6 +45,7 @@ function toOptions(flags: ParsedFlags, ctx: ProgramContext): RunOptions {
     exclude: flags.exclude,
     fullRefresh: flags.fullRefresh,
     failFast: flags.failFast,
+    junitXml: flags.junitXml,
     signal: ctx.signal,
     onEvent: (e) => reporter.event(e),
   };
@@ -52,7 +54,8 @@ function toOptions(flags: ParsedFlags, ctx: ProgramContext): RunOptions {
 function finish(summary: RunSummary): void {
   if (!summary.success) {
     const failed = summary.results.filter((r) => r.status === 'error' || r.status === 'fail').length;
-    throw new RunFailure(`${failed} node${failed === 1 ? '' : 's'} failed`);
+    const report = summary.reportPath ? ` (validation report: ${summary.reportPath})` : '';
+    throw new RunFailure(`${failed} node${failed === 1 ? '' : 's'} failed${report}`);
   }
 }
 
@@ -67,8 +70,11 @@ export function createProgram(ctx: ProgramContext): Command {
     .exitOverride();
   for (const spec of Object.values(GLOBAL_FLAGS)) addFlag(program, spec);
 
-  command(program, 'build', 'load seeds and build models in DAG order', RUN_FLAGS).action(async (flags: ParsedFlags) =>
-    finish(await build(toOptions(flags, ctx))),
+  command(program, 'build', 'load seeds, build models and run their tests in DAG order', [...RUN_FLAGS, 'junitXml']).action(
+    async (flags: ParsedFlags) => finish(await build(toOptions(flags, ctx))),
+  );
+  command(program, 'test', 'run the selected data and unit tests (builds nothing)', [...RUN_FLAGS, 'junitXml']).action(
+    async (flags: ParsedFlags) => finish(await test(toOptions(flags, ctx))),
   );
   command(program, 'run', 'build models (no seeds)', RUN_FLAGS).action(async (flags: ParsedFlags) =>
     finish(await run(toOptions(flags, ctx))),

@@ -33,7 +33,9 @@ function jsonReporter(output: Output): Reporter {
   const emit = (obj: Record<string, unknown>) => output.out(JSON.stringify({ ts: new Date().toISOString(), ...obj }));
   return {
     event: (e) => {
-      if (e.type === 'run_end') emit({ type: 'run_end', elapsed_seconds: e.elapsedSeconds, counts: countStatuses(e.results) });
+      if (e.type === 'run_end') {
+        emit({ type: 'run_end', elapsed_seconds: e.elapsedSeconds, counts: countStatuses(e.results), report_path: e.reportPath });
+      }
       else emit({ ...e });
     },
     line: (text) => emit({ type: 'output', text }),
@@ -63,6 +65,17 @@ function textReporter(output: Output, color: boolean): Reporter {
           return;
         case 'node_done': {
           const r = e.result;
+          if (e.resourceType === 'test' || e.resourceType === 'unit_test') {
+            // "PASS not_null_stg_orders_order_id", "FAIL 3 unique_stg_orders_order_id".
+            finished += 1;
+            const counter = `${String(finished).padStart(String(e.total).length)}/${e.total}`;
+            const ran = r.status === 'pass' || r.status === 'warn' || r.status === 'fail';
+            const head = paint(statusColor[r.status], ran ? r.message : STATUS_LABEL[r.status]);
+            const tail = ran ? '' : ` ${r.message.split('\n')[0]}`;
+            const time = r.status === 'skipped' ? '' : ` [${r.execution_time.toFixed(2)}s]`;
+            output.out(`${counter} ${head} ${e.name}${tail}${time}`);
+            return;
+          }
           const label = paint(statusColor[r.status], STATUS_LABEL[r.status].padEnd(5));
           finished += 1;
           const counter = `${String(finished).padStart(String(e.total).length)}/${e.total}`;
@@ -77,6 +90,7 @@ function textReporter(output: Output, color: boolean): Reporter {
           for (const r of failed) output.out(paint(31, `\n${STATUS_LABEL[r.status]} in ${r.unique_id}:\n  ${r.message.split('\n').join('\n  ')}`));
           const parts = Object.entries(counts).map(([k, v]) => `${k}=${v}`);
           output.out(`\nDone in ${e.elapsedSeconds.toFixed(2)}s. ${parts.join(' ')}`);
+          if (e.reportPath) output.out(`Validation report: ${e.reportPath}`);
           return;
         }
       }
