@@ -7,6 +7,7 @@ import { junitXml, writeJunitXml } from '../data-tests/junit.js';
 import { validationReport, writeValidationReport, type ValidationReport } from '../data-tests/report.js';
 import { thresholdsOf } from '../data-tests/run-status.js';
 import { TestRun } from '../data-tests/run-test.js';
+import { unitTestAction } from '../data-tests/unit-run.js';
 import { createRunActions } from '../execution/actions.js';
 import { executePlan } from '../execution/execute.js';
 import { planRun } from '../execution/plan.js';
@@ -115,7 +116,7 @@ async function runPlan(command: string, prepared: Prepared, plan: Plan, testRun:
         onNodeDone: (node, result, index, total) =>
           options.onEvent?.({ type: 'node_done', ...describe(node.unique_id), index, total, result }),
       },
-      createRunActions(testRun),
+      createRunActions(testRun, { unit_test: unitTestAction }),
     );
   } finally {
     try {
