@@ -3,6 +3,7 @@ import { createAdapter } from '../adapters/registry.js';
 import { runResultsArtifact } from '../artifacts/run-results.js';
 import { writeJsonAtomic } from '../artifacts/write.js';
 import type { ResourceType } from '../compiler/types.js';
+import { buildBatchQuery } from '../data-tests/batch.js';
 import { junitXml, writeJunitXml } from '../data-tests/junit.js';
 import { validationReport, writeValidationReport, type ValidationReport } from '../data-tests/report.js';
 import { thresholdsOf } from '../data-tests/run-status.js';
@@ -51,6 +52,7 @@ export async function executeSelection(
   for (const step of plan.steps) if (step.action === 'test') thresholdsOf(manifest.nodes[step.unique_id]!);
   const testRun = new TestRun(manifest, plan.steps.map((s) => s.unique_id), {
     batch: options.batchTests,
+    buildBatch: buildBatchQuery,
     targetSchema: prepared.project.target.schema,
   });
   const results = await runPlan(command, prepared, plan, testRun, options);

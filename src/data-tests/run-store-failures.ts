@@ -13,8 +13,12 @@ export function storesFailures(node: ManifestNode): boolean {
   return v === true || v === 'true';
 }
 
-/** Where the test's failing rows go: `<target schema>_audit.<alias or name>` (≤ 63 characters). */
+/**
+ * Where the test's failing rows go: `<target schema>_audit.<alias or name>` (≤ 63 characters).
+ * The compiler already gives test nodes that relation; hand-built nodes get it computed here.
+ */
 export function auditRelation(node: ManifestNode, targetSchema: string | undefined): Relation {
+  if (node.relation.schema.endsWith('_audit') && node.relation.identifier.length <= MAX_IDENTIFIER) return node.relation;
   const name = typeof node.config.alias === 'string' && node.config.alias ? node.config.alias : node.name;
   const identifier = name.length <= MAX_IDENTIFIER ? name : `${name.slice(0, MAX_IDENTIFIER - 17)}_${sha256(name).slice(0, 16)}`;
   const schema = `${targetSchema ?? node.relation.schema}_audit`;
