@@ -9,7 +9,7 @@ import type { Manifest, ManifestNode } from '../../src/compiler/types.js';
 import { batchPredicate, buildBatchQuery } from '../../src/data-tests/batch.js';
 import { ADAPTERS } from '../support/adapters.js';
 import { compileFixture, makeProject } from '../unit/compiler-fixture.js';
-import { createItems, decl, failures, TRICKY } from './data-tests-fixture.js';
+import { createItems, decl, failures, TRICKY } from './data-tests-sql-fixture.js';
 
 const COLUMN_TESTS = {
   id: [decl('not_null'), decl('not_null', { where: 'amount > 0', name: 'nn_id_positive' }), decl('accepted_range', { min_value: 1, max_value: 3, limit: 1, name: 'range_id_limited' })],
