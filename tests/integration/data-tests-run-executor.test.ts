@@ -4,7 +4,8 @@
  * multi-parent tests, store_failures, and one-scan batching equivalent to running each test alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Adapter, Dialect } from '../../src/adapters/adapter.js';
+import type { Adapter } from '../../src/adapters/adapter.js';
+import { buildBatchQuery } from '../../src/data-tests/batch.js';
 import { createAdapter } from '../../src/adapters/registry.js';
 import type { Manifest, ManifestNode, NodeConfig } from '../../src/compiler/types.js';
 import type { BatchQueryBuilder } from '../../src/data-tests/run-batch.js';
@@ -17,18 +18,15 @@ import { makeManifest, makeNode, model } from '../support/manifest-fixture.js';
 import { ADAPTERS } from '../support/adapters.js';
 
 /** A data test node reading `deps` (first = attached node), selecting failing rows with `sql`. */
-function testNode(name: string, sql: string, deps: string[], extra: Partial<ManifestNode> & { config?: Partial<NodeConfig> } = {}): ManifestNode {
+type TestExtra = Omit<Partial<ManifestNode>, 'config'> & { config?: Partial<NodeConfig> };
+
+function testNode(name: string, sql: string, deps: string[], extra: TestExtra = {}): ManifestNode {
   const { config, ...rest } = extra;
   const node = makeNode('test', name, { sql, deps, file: `tests/${name}.sql`, config: { severity: 'error', warn_if: '!=0', error_if: '!=0', ...config } });
   return { ...node, test_type: 'data', attached_node: node.depends_on.nodes[0], ...rest };
 }
 
-/** A stand-in for data-tests/batch.ts with the same contract: one count column per test. */
-const batchBuilder: BatchQueryBuilder = (dialect: Dialect, relationSql: string, tests: ManifestNode[]) => {
-  const aliases = new Map(tests.map((t, i) => [t.unique_id, `t${i}`]));
-  const cols = tests.map((t, i) => `count(*) filter (where ${(t as { batch_predicate?: string }).batch_predicate}) as ${dialect.quoteIdentifier(`t${i}`)}`);
-  return { sql: `select ${cols.join(', ')} from ${relationSql}`, aliases };
-};
+const batchBuilder: BatchQueryBuilder = buildBatchQuery;
 
 async function runAll(adapter: Adapter, manifest: Manifest, options: { batch?: boolean; targetSchema?: string } = {}) {
   const ids = Object.keys(manifest.nodes);
@@ -66,7 +64,7 @@ for (const ad of ADAPTERS) {
     const schema = ad.uniqueSchema('dtrun');
     const t = (name: string) => `${adapter.dialect.quoteIdentifier(schema)}.${adapter.dialect.quoteIdentifier(name)}`;
     const base = () => model('base', { schema, materialized: 'table', sql: "select * from (values (1, 'a', 5), (2, 'b', -1), (2, 'b', -2), (3, null, 7), (4, 'x', -3)) as v(id, code, amount)" });
-    const on = (name: string, sql: string, extra: Parameters<typeof testNode>[3] = {}) =>
+    const on = (name: string, sql: string, extra: TestExtra = {}) =>
       testNode(name, sql.replaceAll('{{base}}', t('base')), ['base'], extra);
 
     beforeAll(async () => {
@@ -148,8 +146,8 @@ for (const ad of ADAPTERS) {
 
     it('batched tests of one relation give the same results as each test alone, from one query', async () => {
       const col = (c: string) => adapter.dialect.quoteIdentifier(c);
-      const batchable = (name: string, predicate: string, extra: Parameters<typeof testNode>[3] = {}) =>
-        on(name, `select * from {{base}} where ${predicate}`, { column_name: 'amount', batch_predicate: predicate, ...extra } as Parameters<typeof testNode>[3]);
+      const batchable = (name: string, predicate: string, extra: TestExtra = {}) =>
+        on(name, `select * from {{base}} where ${predicate}`, { column_name: 'amount', batch_predicate: predicate, ...extra });
       const nodes = () => [
         base(),
         batchable('not_null_code', `${col('code')} is null`),
