@@ -10,6 +10,8 @@ import { list } from '../api/list.js';
 import type { RunOptions } from '../api/options.js';
 import type { ResourceType } from '../compiler/types.js';
 import { RunFailure, UserError } from '../errors.js';
+import { formatFreshness } from '../sources/freshness-format.js';
+import { sourceFreshness } from '../sources/freshness.js';
 import { COMMON_FLAGS, FLAGS, GLOBAL_FLAGS, type FlagName, type FlagSpec, type ParsedFlags } from './options.js';
 import type { Reporter } from './reporter.js';
 import { formatListing } from './list-format.js';
@@ -112,5 +114,14 @@ export function createProgram(ctx: ProgramContext): Command {
     const removed = await clean(toOptions(flags, ctx));
     ctx.reporter().line(removed.length ? `Removed ${removed.join(', ')}` : 'Nothing to clean');
   });
+  const source = program.command('source').description('commands on sources');
+  command(source, 'freshness', 'check how recently each source was loaded; writes target/sources.json', ['select', 'exclude']).action(
+    async (flags: ParsedFlags) => {
+      const summary = await sourceFreshness(toOptions(flags, ctx));
+      for (const line of formatFreshness(summary)) ctx.reporter().line(line);
+      const bad = summary.results.filter((r) => r.status === 'error' || r.status === 'runtime error').length;
+      if (!summary.success) throw new RunFailure(`${bad} source${bad === 1 ? '' : 's'} stale or not checked`);
+    },
+  );
   return program;
 }
