@@ -114,3 +114,20 @@ ${GIVEN}    expect:
     });
   });
 }
+
+describe('unit tests through strata test', () => {
+  it('runs as unit_test steps, selectable with test_type:unit, failing the run with a diff', async () => {
+    const { test } = await import('../../src/api/test.js');
+    const dir = writeProject({
+      'models/orders.sql': 'select 1 as id, 10 as amount',
+      'models/total.sql': "select sum(amount) as total from {{ ref('orders') }}",
+      'models/unit.yml': "unit_tests:\n  - name: sums\n    model: total\n    given:\n      - input: ref('orders')\n        rows: [{amount: 2}, {amount: 3}]\n    expect:\n      rows: [{total: 6}]\n",
+    });
+    dirs.push(dir);
+    const summary = await test({ projectDir: dir, select: ['test_type:unit'] });
+    expect(summary.results.map((r) => [r.unique_id, r.status, r.failures])).toEqual([['unit_test.demo.total.sums', 'fail', 2]]);
+    expect(summary.results[0]!.message).toContain('+ total=6');
+    expect(summary.results[0]!.message).toContain('- total=5');
+    expect(summary.success).toBe(false);
+  });
+});
