@@ -46,7 +46,7 @@ export function manifestArtifact(
 
 function nodeArtifact(node: ManifestNode, dialect: Dialect): Record<string, unknown> {
   const { relation } = node;
-  const built = node.resource_type !== 'test' && node.config.materialized !== 'ephemeral';
+  const built = (node.resource_type === 'model' || node.resource_type === 'seed' || node.resource_type === 'snapshot') && node.config.materialized !== 'ephemeral';
   return {
     database: relation.database ?? null,
     schema: relation.schema,
