@@ -70,7 +70,11 @@ function what(test: ManifestNode, manifest: Manifest): string | undefined {
   }
 }
 
-/** One sentence per failing (or warning) test; an errored test says it could not run. */
+/**
+ * One sentence per failing (or warning) test; an errored test says it could not run.
+ * A test may word its own sentence with `meta: {message: "order_ts has invalid timestamps"}`
+ * (useful for singular tests, which have no generic test to describe them).
+ */
 export function failureSentence(
   manifest: Manifest,
   test: ManifestNode,
@@ -79,6 +83,8 @@ export function failureSentence(
   message: string,
 ): string {
   if (status === 'error') return `${test.name} could not run: ${message.split('\n')[0]}`;
+  const own = test.meta?.message ?? test.config.meta?.message;
+  if (typeof own === 'string' && own.trim()) return `${own.trim()}${rows(failures)}`;
   const verb = what(test, manifest);
   if (!verb) return `${test.name} returned failing rows${rows(failures)}`;
   const tableLevel = ['row_count', 'not_empty', 'recency', 'expected_columns', 'unique_combination_of_columns'];
