@@ -4,6 +4,7 @@
  */
 import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { UserError, type SourceLocation } from '../errors.js';
+import { parseFastYaml, type FastPos, type FastPositions } from './yaml-fast.js';
 
 /** A path into a YAML document: map keys and sequence indexes. */
 export type YamlPath = ReadonlyArray<string | number>;
@@ -22,9 +23,44 @@ export interface YamlFile {
 
 /**
  * Parse YAML text. Syntax errors (including duplicate keys) become a UserError
- * with file:line:column.
+ * with file:line:column. Plain files take a fast path (./yaml-fast.ts) that keeps the
+ * position of every key and value; a position it lacks (a missing path, an empty value)
+ * comes from the full parser, run at most once per file and only when needed.
  */
 export function parseYamlFile(text: string, file: string): YamlFile {
+  const fast = parseFastYaml(text);
+  if (!fast) return parseFullYaml(text, file);
+  let full: YamlFile | undefined;
+  const slow = (): YamlFile => (full ??= parseFullYaml(text, file));
+  const walk = (path: YamlPath): { pos: FastPos; inSeq: boolean } | undefined => {
+    let cur: unknown = fast.data;
+    let found: { pos: FastPos; inSeq: boolean } | undefined;
+    for (const seg of path) {
+      const entry = cur !== null && typeof cur === 'object' ? (fast.positions as FastPositions).get(cur)?.get(seg) : undefined;
+      if (!entry || entry.empty) return undefined;
+      found = { pos: entry, inSeq: Array.isArray(cur) };
+      cur = (cur as Record<string | number, unknown>)[seg];
+    }
+    return found;
+  };
+  return {
+    file,
+    data: fast.data,
+    locate: (path) => {
+      const hit = walk(path);
+      return hit ? { file, line: hit.pos.vl, column: hit.pos.vc } : slow().locate(path);
+    },
+    locateKey: (path) => {
+      const hit = walk(path);
+      if (!hit) return slow().locateKey(path);
+      // A sequence item has no key: like the full parser, point at the item.
+      return hit.inSeq ? { file, line: hit.pos.vl, column: hit.pos.vc } : { file, line: hit.pos.kl, column: hit.pos.kc };
+    },
+  };
+}
+
+/** The full `yaml` parser, with a LineCounter for positions. */
+function parseFullYaml(text: string, file: string): YamlFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const err = doc.errors[0];

@@ -1,0 +1,125 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { parseFastYaml } from '../../src/project/yaml-fast.js';
+import { parseYamlFile, type YamlPath } from '../../src/project/yaml-file.js';
+import { UserError } from '../../src/errors.js';
+
+/** The reference: the full `yaml` parser as parseYamlFile used it before the fast path. */
+function reference(text: string) {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  return doc.errors.length ? undefined : (doc.toJS({ maxAliasCount: -1 }) as unknown);
+}
+
+/** Every path to a value inside `data`. */
+function paths(data: unknown, prefix: YamlPath = []): YamlPath[] {
+  if (data === null || typeof data !== 'object') return [];
+  const out: YamlPath[] = [];
+  const entries: Array<[string | number, unknown]> = Array.isArray(data) ? data.map((v, i) => [i, v]) : Object.entries(data);
+  for (const [k, v] of entries) out.push([...prefix, k], ...paths(v, [...prefix, k]));
+  return out;
+}
+
+/** Same data and, for every path, the same value and key positions as the full parser. */
+function expectParity(text: string): void {
+  const fast = parseYamlFile(text, 'f.yml');
+  const want = reference(text);
+  expect(fast.data).toEqual(want);
+  // A copy of the text the fast path cannot take (an alias at the end) goes through the full parser.
+  const full = parseYamlFile(`${text}\n__ref: &a x\n__use: *a\n`, 'f.yml');
+  for (const p of paths(want)) {
+    expect([p, fast.locate(p)]).toEqual([p, full.locate(p)]);
+    expect([p, fast.locateKey(p)]).toEqual([p, full.locateKey(p)]);
+  }
+}
+
+function yamlFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...yamlFiles(p));
+    else if (/\.ya?ml$/.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+const PLAIN = `version: 2
+# a comment
+models:
+  - name: orders   # trailing comment
+    description: "Orders, one row per id: \\"quoted\\""
+    config: {materialized: table, tags: [a, 'b c'], enabled: true}
+    columns:
+      - name: id
+        data_tests: [unique, not_null]
+      - name: status
+        data_tests:
+          - accepted_values:
+              values: ['a', "b", c-d, 1, 2.5, -3, null, ~, True]
+          - relationships: {to: "ref('x')", field: id}
+    meta:
+      owner: it's me
+      empty:
+      list:
+      - x
+      - y
+  - name: b
+    tests:
+      -
+        unique:
+          column_name: id
+`;
+
+describe('fast YAML path', () => {
+  it('matches the full parser on data and every position (plain subset)', () => {
+    expect(parseFastYaml(PLAIN)).toBeDefined();
+    expectParity(PLAIN);
+  });
+
+  it('matches the full parser on every YAML file of the example project', () => {
+    const root = join(import.meta.dirname, '..', '..');
+    const files = [...yamlFiles(join(root, 'models')), ...yamlFiles(join(root, 'seeds')), join(root, 'project.yml'), join(root, 'profiles.yml')];
+    expect(files.length).toBeGreaterThan(3);
+    for (const f of files) expectParity(readFileSync(f, 'utf8'));
+  });
+
+  it.each([
+    ['anchors', 'a: &x 1\nb: *x\n'],
+    ['block scalar', 'a: >\n  folded\n  text\nb: 1\n'],
+    ['multi-line plain scalar', 'a: one\n  two\n'],
+    ['multi-line flow', 'a: [1,\n  2]\n'],
+    ['tags', 'a: !!str 1\n'],
+    ['hex and inf', 'a: 0x1f\nb: .inf\n'],
+    ['document marker', '---\na: 1\n'],
+    ['odd escapes', 'a: "\\x41"\n'],
+    ['numeric keys', '1: a\n'],
+    ['merge keys', 'a: {x: 1}\nb:\n  <<: {y: 2}\n'],
+  ])('leaves %s to the full parser, with the same data', (_name, text) => {
+    expect(parseFastYaml(text)).toBeUndefined();
+    expect(parseYamlFile(text, 'f.yml').data).toEqual(reference(text));
+  });
+
+  it('still reports duplicate keys and syntax errors with file:line:column', () => {
+    const thrown = (text: string): UserError => {
+      try {
+        parseYamlFile(text, 'x.yml');
+      } catch (err) {
+        return err as UserError;
+      }
+      throw new Error('expected an error');
+    };
+    expect(thrown('a: 1\nb: 2\na: 3\n')).toMatchObject({ file: 'x.yml', line: 3, column: 1 });
+    expect(thrown('a: [1, 2\nb: 3\n')).toBeInstanceOf(UserError);
+    expect(thrown('a: [1, 2\nb: 3\n')).toMatchObject({ file: 'x.yml', line: expect.any(Number) });
+  });
+
+  it('an empty value or a missing path is located by the full parser', () => {
+    const f = parseYamlFile('a:\n  b:\n  c: 1\n', 'f.yml');
+    const full = parseYamlFile('a:\n  b:\n  c: 1\nz: &q 1\n', 'f.yml');
+    expect(f.locate(['a', 'b'])).toEqual(full.locate(['a', 'b']));
+    expect(f.locate(['a', 'missing'])).toEqual(full.locate(['a', 'missing']));
+    expect(f.locate([])).toEqual(full.locate([]));
+  });
+});
