@@ -155,9 +155,10 @@ function testTypeMatches(m: GraphMember, wanted: string): boolean {
   if (m.resource_type !== 'test') return false;
   const loose = m as unknown as { test_type?: unknown; test_metadata?: unknown; config: { test_type?: unknown } };
   const declared = loose.test_type ?? loose.config.test_type;
-  const kind = typeof declared === 'string' ? declared : loose.test_metadata ? 'generic' : 'singular';
-  if (wanted === 'data') return kind !== 'unit';
-  return kind === wanted;
+  if (declared === 'unit') return wanted === 'unit';
+  // A data test (test_type 'data' or unset) is generic when it has test_metadata, else singular.
+  if (wanted === 'data') return true;
+  return wanted === (loose.test_metadata ? 'generic' : 'singular');
 }
 
 /** A generic test's name (`not_null`), else the test's own name. */
