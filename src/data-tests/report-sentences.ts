@@ -49,16 +49,20 @@ function what(test: ManifestNode, manifest: Manifest): string | undefined {
       return `has values outside the accepted list${Array.isArray(k.values) ? ` (${k.values.map(String).join(', ')})` : ''}`;
     case 'relationships':
       return `has values missing from ${refName(k.to)}${k.field ? `.${String(k.field)}` : ''}`;
-    case 'accepted_range':
-      return `has values ${rangeText(k)}`;
+    case 'accepted_range': {
+      const range = rangeText(k);
+      return range === 'negative' ? 'has negative values' : `has values ${range}`;
+    }
     case 'no_future_timestamps':
       return 'has future timestamps';
     case 'expression_is_true':
       return `has rows where ${String(k.expression ?? 'the expression')} is not true`;
     case 'unique_combination_of_columns':
       return `has duplicate combinations of ${Array.isArray(k.combination_of_columns) ? k.combination_of_columns.join(', ') : 'columns'}`;
-    case 'row_count':
-      return `has a row count ${rangeText(k)}`;
+    case 'row_count': {
+      const range = rangeText(k);
+      return `has a row count ${range === 'negative' ? 'below 0' : range}`;
+    }
     case 'not_empty':
       return 'is empty';
     case 'recency':
