@@ -72,7 +72,7 @@ function splitLines(text: string): Line[] {
   return out;
 }
 
-const isSeqItem = (t: string): boolean => t === '-' || t.startsWith('- ');
+const isSeqItem = (t: string): boolean => t.charCodeAt(0) === 45 && (t.length === 1 || t.charCodeAt(1) === 32);
 
 function parseBlock(lines: Line[], i: number, ind: number, pos: FastPositions): [unknown, number] {
   return isSeqItem(lines[i]!.text) ? parseSeq(lines, i, ind, pos) : parseMap(lines, i, ind, pos);
@@ -87,12 +87,11 @@ function parseSeq(lines: Line[], i: number, ind: number, pos: FastPositions): [u
     let sp = 1;
     while (line.text[sp] === ' ') sp++;
     const rest = line.text.slice(sp);
-    const at = { kl: line.n, kc: ind + 1 };
     if (rest === '' || rest[0] === '#') {
       const nextLine = lines[i + 1];
       if (!nextLine || nextLine.ind <= ind) fail(); // `-` with null: leave to the full parser
       const [v, j] = parseBlock(lines, i + 1, nextLine!.ind, pos);
-      map.set(arr.length, { ...at, vl: nextLine!.n, vc: nextLine!.ind + 1 });
+      map.set(arr.length, pos4(line.n, ind + 1, nextLine!.n, nextLine!.ind + 1));
       arr.push(v);
       i = j;
     } else if (isSeqItem(rest) || keySplit(rest) !== undefined) {
@@ -100,18 +99,22 @@ function parseSeq(lines: Line[], i: number, ind: number, pos: FastPositions): [u
       const inner = ind + sp;
       lines[i] = { n: line.n, ind: inner, text: rest };
       const [v, j] = parseBlock(lines, i, inner, pos);
-      map.set(arr.length, { ...at, vl: line.n, vc: inner + 1 });
+      map.set(arr.length, pos4(line.n, ind + 1, line.n, inner + 1));
       arr.push(v);
       i = j;
     } else {
       arr.push(parseInline(rest, line.n, ind + sp + 1, pos));
-      map.set(arr.length - 1, { ...at, vl: line.n, vc: ind + sp + 1 });
+      map.set(arr.length - 1, pos4(line.n, ind + 1, line.n, ind + sp + 1));
       i++;
       if (i < lines.length && lines[i]!.ind > ind) fail();
     }
   }
   if (i < lines.length && lines[i]!.ind > ind) fail();
   return [arr, i];
+}
+
+function pos4(kl: number, kc: number, vl: number, vc: number): FastPos {
+  return { kl, kc, vl, vc, empty: false };
 }
 
 /** Index of the `:` ending a plain or quoted key at the start of `t`, or undefined. */
@@ -121,8 +124,10 @@ function keySplit(t: string): number | undefined {
     if (end < 0 || t[end + 1] !== ':' || (t[end + 2] !== undefined && t[end + 2] !== ' ')) return undefined;
     return end + 1;
   }
-  const m = /:(?: |$)/.exec(t);
-  return m ? m.index : undefined;
+  for (let j = t.indexOf(':'); j >= 0; j = t.indexOf(':', j + 1)) {
+    if (j + 1 === t.length || t.charCodeAt(j + 1) === 32) return j;
+  }
+  return undefined;
 }
 
 function parseMap(lines: Line[], i: number, ind: number, pos: FastPositions): [Record<string, unknown>, number] {
@@ -138,23 +143,22 @@ function parseMap(lines: Line[], i: number, ind: number, pos: FastPositions): [R
     let sp = k! + 1;
     while (line.text[sp] === ' ') sp++;
     const rest = line.text.slice(sp);
-    const at = { kl: line.n, kc: ind + 1 };
     if (rest === '' || rest[0] === '#') {
       const next = lines[i + 1];
       if (next && (next.ind > ind || (next.ind === ind && isSeqItem(next.text)))) {
         const [v, j] = parseBlock(lines, i + 1, next.ind, pos);
         obj[key] = v;
-        map.set(key, { ...at, vl: next.n, vc: next.ind + 1 });
+        map.set(key, pos4(line.n, ind + 1, next.n, next.ind + 1));
         i = j;
         continue;
       }
       obj[key] = null;
-      map.set(key, { ...at, vl: line.n, vc: ind + sp + 1, empty: true });
+      map.set(key, { kl: line.n, kc: ind + 1, vl: line.n, vc: ind + sp + 1, empty: true });
       i++;
       continue;
     }
     obj[key] = parseInline(rest, line.n, ind + sp + 1, pos);
-    map.set(key, { ...at, vl: line.n, vc: ind + sp + 1 });
+    map.set(key, pos4(line.n, ind + 1, line.n, ind + sp + 1));
     i++;
     if (i < lines.length && lines[i]!.ind > ind) fail(); // continuation of a multi-line scalar
   }
@@ -191,7 +195,7 @@ function parseInline(s: string, line: number, col: number, pos: FastPositions): 
     return v;
   }
   if (PLAIN_START_BAD.test(s) || s.startsWith('- ')) fail();
-  const hash = s.search(/\s#/);
+  const hash = s.indexOf('#') < 0 ? -1 : s.search(/\s#/);
   const t = (hash < 0 ? s : s.slice(0, hash)).trimEnd();
   if (t.includes(': ') || t.endsWith(':')) fail();
   return resolvePlain(t);
@@ -286,7 +290,7 @@ class FlowParser {
       this.ws();
       if (this.s[this.i] === ']') break;
       const at = this.col + this.i;
-      map.set(arr.length, { kl: this.line, kc: at, vl: this.line, vc: at });
+      map.set(arr.length, pos4(this.line, at, this.line, at));
       arr.push(this.value());
       this.ws();
       if (this.s[this.i] === ',') this.i++;
@@ -311,7 +315,7 @@ class FlowParser {
       if (map.has(key) || /[,[\]{}]/.test(key)) fail();
       this.i += k! + 1;
       this.ws();
-      map.set(key, { kl: this.line, kc, vl: this.line, vc: this.col + this.i });
+      map.set(key, pos4(this.line, kc, this.line, this.col + this.i));
       obj[key] = this.value();
       this.ws();
       if (this.s[this.i] === ',') this.i++;
