@@ -76,7 +76,9 @@ export async function executeSelection(
     summary.junitPath = resolve(options.junitXml);
     writeJunitXml(summary.junitPath, junitXml(manifest, results, `strata ${command}`, prepared.runStartedAt, elapsedSeconds));
   }
-  options.onEvent?.({ type: 'run_end', results, elapsedSeconds, reportPath: summary.reportPath });
+  const { report } = summary;
+  const validation = report && { passed: report.validation_passed, errors: report.errors, warnings: report.warnings };
+  options.onEvent?.({ type: 'run_end', results, elapsedSeconds, reportPath: summary.reportPath, validation });
   return summary;
 }
 

@@ -34,7 +34,13 @@ function jsonReporter(output: Output): Reporter {
   return {
     event: (e) => {
       if (e.type === 'run_end') {
-        emit({ type: 'run_end', elapsed_seconds: e.elapsedSeconds, counts: countStatuses(e.results), report_path: e.reportPath });
+        emit({
+          type: 'run_end',
+          elapsed_seconds: e.elapsedSeconds,
+          counts: countStatuses(e.results),
+          report_path: e.reportPath,
+          validation_passed: e.validation?.passed,
+        });
       }
       else emit({ ...e });
     },
@@ -90,6 +96,11 @@ function textReporter(output: Output, color: boolean): Reporter {
           for (const r of failed) output.out(paint(31, `\n${STATUS_LABEL[r.status]} in ${r.unique_id}:\n  ${r.message.split('\n').join('\n  ')}`));
           const parts = Object.entries(counts).map(([k, v]) => `${k}=${v}`);
           output.out(`\nDone in ${e.elapsedSeconds.toFixed(2)}s. ${parts.join(' ')}`);
+          if (e.validation && e.validation.errors.length + e.validation.warnings.length > 0) {
+            output.out(paint(e.validation.passed ? 33 : 31, `\nValidation ${e.validation.passed ? 'passed with warnings' : 'failed'}:`));
+            for (const s of e.validation.errors) output.out(paint(31, `  error: ${s}`));
+            for (const s of e.validation.warnings) output.out(paint(33, `  warn:  ${s}`));
+          }
           if (e.reportPath) output.out(`Validation report: ${e.reportPath}`);
           return;
         }
