@@ -45,6 +45,7 @@ describe('strata test (CLI)', () => {
     expect(res.stdout).toMatch(/PASS not_null_items_id/);
     expect(res.stdout).toMatch(/WARN 1 accepted_values_items_kind__a__b/);
     expect(res.stdout).toMatch(/PASS=1 WARN=1 .*FAIL=1/);
+    expect(res.stdout).toMatch(/Validation failed:\n\s+error: id has duplicate values \(1 row\)\n\s+warn:\s+kind has values outside the accepted list \(a, b\) \(1 row\)/);
     expect(res.stdout).toMatch(/Validation report: .*target\/reports\/.+\.json/);
     expect(res.stdout).not.toMatch(/OK\s+view/); // nothing is built by `test`
     expect(res.stderr).toMatch(/1 node failed/);
