@@ -33,8 +33,9 @@ function isDataTest(node: ManifestNode): boolean {
  * Test gating (dbt build): a step also waits for the selected data tests of its step parents,
  * when every node such a test reads is upstream of the step (so a relationships test between
  * two models gates what is built from both, and never creates a cycle). A failing test then
- * skips everything downstream of the node it tested. O(V + E), plus an upward walk per
- * multi-parent test edge.
+ * skips everything downstream of the node it tested. A model also waits for its own unit
+ * tests (which read the model's parents, not the model), so failing logic is never built.
+ * O(V + E), plus an upward walk per multi-parent test edge.
  */
 export function planRun(manifest: Manifest, selectedIds: string[], options: PlanOptions = {}): Plan {
   const types = options.resourceTypes ? new Set(options.resourceTypes) : undefined;
@@ -87,9 +88,19 @@ export function planRun(manifest: Manifest, selectedIds: string[], options: Plan
     }
   }
 
+  // Model → its selected unit tests: in a build, a model is built only after its logic passed.
+  const unitTestsOf = new Map<string, string[]>();
+  for (const node of ordered) {
+    if (actionOf(node) !== 'unit_test' || node.attached_node === undefined || !stepIds.has(node.attached_node)) continue;
+    const list = unitTestsOf.get(node.attached_node);
+    if (list) list.push(node.unique_id);
+    else unitTestsOf.set(node.attached_node, [node.unique_id]);
+  }
+
   const steps: PlanStep[] = ordered.map((node) => {
     const waits = new Set<string>();
     stepParents(node, waits);
+    for (const unit of unitTestsOf.get(node.unique_id) ?? []) waits.add(unit);
     if (node.resource_type !== 'test' && node.resource_type !== 'unit_test') {
       let upstream: Set<string> | undefined;
       for (const parent of [...waits]) {

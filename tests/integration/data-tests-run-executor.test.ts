@@ -13,6 +13,8 @@ import { TestRun } from '../../src/data-tests/run-test.js';
 import { createRunActions } from '../../src/execution/actions.js';
 import { executePlan } from '../../src/execution/execute.js';
 import { planRun } from '../../src/execution/plan.js';
+import { ProjectGraph } from '../../src/graph/graph.js';
+import { selectNodes } from '../../src/graph/select.js';
 import type { NodeResult } from '../../src/execution/types.js';
 import { makeManifest, makeNode, model } from '../support/manifest-fixture.js';
 import { ADAPTERS } from '../support/adapters.js';
@@ -55,6 +57,23 @@ describe('plan: test gating (pure)', () => {
     // child_a does not read b, so the a→b relationships test does not gate it (no false cycle).
     expect(waits('child_a')).toEqual(['model.demo.a', tA.unique_id]);
     expect(waits('child_ab')).toEqual(['model.demo.a', 'model.demo.b', tA.unique_id, rel.unique_id].sort());
+  });
+});
+
+describe('plan and selection: unit tests (pure)', () => {
+  const raw = model('raw', { sql: 'select 1 as id' });
+  const stg = model('stg', { deps: ['raw'] });
+  const unit: ManifestNode = { ...makeNode('unit_test', 'stg_logic', { deps: ['raw'] }), attached_node: stg.unique_id };
+  const manifest = makeManifest([raw, stg, unit]);
+  const graph = ProjectGraph.fromManifest(manifest);
+
+  it('a model waits for its unit tests; unit tests follow the model they test in selection', () => {
+    const plan = planRun(manifest, Object.keys(manifest.nodes));
+    const step = (id: string) => plan.steps.find((s) => s.unique_id === id)!;
+    expect(step(unit.unique_id)).toEqual({ unique_id: unit.unique_id, action: 'unit_test', waitsFor: ['model.demo.raw'] });
+    expect(step(stg.unique_id).waitsFor.sort()).toEqual(['model.demo.raw', unit.unique_id]);
+    expect(selectNodes(manifest, graph, { select: ['stg'] }).sort()).toEqual([stg.unique_id, unit.unique_id]);
+    expect(selectNodes(manifest, graph, { select: ['raw'] })).toEqual([raw.unique_id]);
   });
 });
 
