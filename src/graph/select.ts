@@ -116,11 +116,17 @@ function evaluateSpec(spec: SelectorSpec, ctx: EvalContext): Set<string> {
   return out;
 }
 
-/** The set plus the tests reading from it (any parent for eager, every parent for cautious). */
+/** The set plus the tests reading from it (any parent for eager, every parent for cautious) and the unit tests of its models. */
 function withAttachedTests(manifest: Manifest, ids: Set<string>, mode: 'eager' | 'cautious'): Set<string> {
   const out = new Set(ids);
   for (const node of Object.values(manifest.nodes)) {
-    if (node.resource_type !== 'test' || out.has(node.unique_id) || node.config.enabled === false) continue;
+    if (out.has(node.unique_id) || node.config.enabled === false) continue;
+    // A unit test follows the model it tests (it reads that model's parents, not the model).
+    if (node.resource_type === 'unit_test') {
+      if (node.attached_node !== undefined && ids.has(node.attached_node)) out.add(node.unique_id);
+      continue;
+    }
+    if (node.resource_type !== 'test') continue;
     const parents = node.depends_on.nodes;
     if (parents.length === 0) continue;
     const attached = mode === 'eager' ? parents.some((p) => ids.has(p)) : parents.every((p) => ids.has(p));
