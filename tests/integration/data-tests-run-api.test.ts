@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { build, test } from '../../src/index.js';
+import { createAdapter } from '../../src/adapters/registry.js';
+import { loadProject } from '../../src/project/load.js';
 import type { ValidationReport } from '../../src/data-tests/report.js';
 import { ADAPTERS, type TestAdapter } from '../support/adapters.js';
 import { removeProject, writeProject } from '../support/project.js';
@@ -152,6 +154,27 @@ for (const a of ADAPTERS) {
       expect(warnOnly.results.map((r) => r.status)).toEqual(['warn']);
       expect(warnOnly.success).toBe(true);
       expect(warnOnly.report!.validation_passed).toBe(true);
+    });
+
+    it('store_failures saves a compiled test\u2019s failing rows in <schema>_audit', async () => {
+      const dir = project(a, {
+        ...FILES,
+        'models/schema.yml': FILES['models/schema.yml'].replace(
+          '- accepted_range: {min_value: 0}',
+          '- accepted_range: {min_value: 0, config: {store_failures: true}}',
+        ),
+      });
+      const summary = await build({ projectDir: dir });
+      expect(summary.results.find((r) => r.unique_id.endsWith('accepted_range_stg_orders_amount__0'))!.status).toBe('fail');
+      const p = await loadProject({ projectDir: dir });
+      const adapter = await createAdapter(p.target);
+      try {
+        const audit = adapter.dialect.renderRelation({ schema: `${p.target.schema}_audit`, identifier: 'accepted_range_stg_orders_amount__0' });
+        const rows = (await adapter.withConnection((c) => c.query(`select order_id, amount from ${audit}`))).rows;
+        expect(rows.map((r) => [Number(r.order_id), Number(r.amount)])).toEqual([[2, -5]]);
+      } finally {
+        await adapter.close();
+      }
     });
 
     it('one scan per model gives the same results as each test alone', async () => {
