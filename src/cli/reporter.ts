@@ -76,7 +76,8 @@ function textReporter(output: Output, color: boolean): Reporter {
             finished += 1;
             const counter = `${String(finished).padStart(String(e.total).length)}/${e.total}`;
             const ran = r.status === 'pass' || r.status === 'warn' || r.status === 'fail';
-            const head = paint(statusColor[r.status], ran ? r.message : STATUS_LABEL[r.status]);
+            // The first line only: a unit test's row diff is printed once, in the run summary.
+            const head = paint(statusColor[r.status], ran ? r.message.split('\n')[0]! : STATUS_LABEL[r.status]);
             const tail = ran ? '' : ` ${r.message.split('\n')[0]}`;
             const time = r.status === 'skipped' ? '' : ` [${r.execution_time.toFixed(2)}s]`;
             output.out(`${counter} ${head} ${e.name}${tail}${time}`);
