@@ -3,7 +3,7 @@
  * End-to-end CLI timings on generated projects (process start included):
  * `strata compile`, `strata ls`, `strata ls -s tag:x+`, for each N.
  *
- *   npm run build && node bench/compile.mjs [--sizes 1000,10000,50000] [--runs 5] [--breakdown]
+ *   npm run build && node bench/compile.mjs [--sizes 1000,10000,50000] [--runs 5] [--commands compile,ls] [--breakdown]
  *
  * Wall time is measured around the spawned process; peak RSS comes from GNU time
  * (`/usr/bin/time -f %M`, the child's maxrss) when present, else from a tiny runner that
@@ -71,6 +71,8 @@ function measure(label, args, runs, runner) {
 
 const sizes = arg('--sizes', '1000,10000,50000').split(',').map(Number);
 const runs = Number(arg('--runs', '5'));
+/** --commands compile,ls: which CLI commands to time (`ls` covers both ls and ls -s tag:x+). */
+const commands = arg('--commands', 'compile,ls').split(',');
 const work = mkdtempSync(join(tmpdir(), 'strata-bench-'));
 const runner = rssRunner(work);
 process.stdout.write(
@@ -82,10 +84,12 @@ try {
     generate(n, dir);
     const base = ['--project-dir', dir];
     const rows = [
-      measure('compile', ['compile', ...base], runs, runner),
-      measure('ls', ['ls', ...base], runs, runner),
-      measure('ls -s tag:x+', ['ls', '-s', 'tag:x+', ...base], runs, runner),
-    ];
+      ['compile', ['compile', ...base]],
+      ['ls', ['ls', ...base]],
+      ['ls -s tag:x+', ['ls', '-s', 'tag:x+', ...base]],
+    ]
+      .filter(([label]) => commands.includes(label.split(' ')[0]))
+      .map(([label, args]) => measure(label, args, runs, runner));
     for (const r of rows) {
       process.stdout.write(`N=${String(n).padEnd(6)} ${r.label.padEnd(14)} median ${String(r.median_ms).padStart(6)} ms  min ${String(r.min_ms).padStart(6)} ms  peak RSS ${String(r.rss_mb).padStart(5)} MB\n`);
     }
