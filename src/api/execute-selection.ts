@@ -51,7 +51,7 @@ export async function executeSelection(
   // Bad thresholds are project mistakes: report them before touching the warehouse.
   for (const step of plan.steps) if (step.action === 'test') thresholdsOf(manifest.nodes[step.unique_id]!);
   const testRun = new TestRun(manifest, plan.steps.map((s) => s.unique_id), {
-    batch: options.batchTests,
+    batch: options.batchTests ?? prepared.dialect.capabilities.prefersBatchedTests,
     buildBatch: buildBatchQuery,
     targetSchema: prepared.project.target.schema,
   });

@@ -24,6 +24,6 @@ export interface RunOptions extends SelectionOptions {
   signal?: AbortSignal;
   /** Also write the results as JUnit XML to this path (relative to the working directory). */
   junitXml?: string;
-  /** Count the column tests of one relation with one aggregate query (default true). */
+  /** Count the column tests of one relation with one aggregate query (default: the warehouse's prefersBatchedTests capability). */
   batchTests?: boolean;
 }

@@ -181,7 +181,8 @@ for (const a of ADAPTERS) {
       const dir = project(a, FILES);
       await build({ projectDir: dir, exclude: ['resource_type:test'] });
       const view = (s: Awaited<ReturnType<typeof test>>) => s.results.map((r) => [r.unique_id, r.status, r.failures, r.message]);
-      const batched = await test({ projectDir: dir });
+      // Batching forced on: the default follows the warehouse (prefersBatchedTests).
+      const batched = await test({ projectDir: dir, batchTests: true });
       const alone = await test({ projectDir: dir, batchTests: false });
       expect(view(batched)).toEqual(view(alone));
       expect(view(batched).filter((v) => v[1] !== 'pass').length).toBe(3);

@@ -9,7 +9,7 @@ export function fixtureDialect(type = 'duckdb', usesDatabaseInRelation = false):
   const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
   return {
     type,
-    capabilities: { transactionalDdl: true, usesDatabaseInRelation, concurrentConnections: false },
+    capabilities: { transactionalDdl: true, usesDatabaseInRelation, concurrentConnections: false, prefersBatchedTests: true },
     quoteIdentifier: q,
     quoteString: (v) => `'${v.replace(/'/g, "''")}'`,
     renderRelation: (r) => [r.database, r.schema, r.identifier].filter((p) => p !== undefined).map((p) => q(p!)).join('.'),

@@ -23,6 +23,8 @@ export const duckdbDialect: Dialect = {
     transactionalDdl: true,
     usesDatabaseInRelation: false,
     concurrentConnections: true,
+    // Zone maps answer most single-predicate counts without a scan; a batch reads every row.
+    prefersBatchedTests: false,
   },
   quoteIdentifier,
   quoteString(value: string): string {

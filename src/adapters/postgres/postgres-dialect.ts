@@ -9,6 +9,7 @@ const CAPABILITIES: Capabilities = Object.freeze({
   transactionalDdl: true,
   usesDatabaseInRelation: false,
   concurrentConnections: true,
+  prefersBatchedTests: true,
 });
 
 const TYPE_NAMES = Object.freeze({
