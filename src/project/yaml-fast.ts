@@ -194,7 +194,7 @@ function parseInline(s: string, line: number, col: number, pos: FastPositions): 
     if (tail.trim() !== '' && !/^\s+#/.test(tail)) fail();
     return v;
   }
-  if (PLAIN_START_BAD.test(s) || s.startsWith('- ')) fail();
+  if (PLAIN_START_BAD.test(s) || isSeqItem(s)) fail(); // `key: -` is a sequence, not a string
   const hash = s.indexOf('#') < 0 ? -1 : s.search(/\s#/);
   const t = (hash < 0 ? s : s.slice(0, hash)).trimEnd();
   if (t.includes(': ') || t.endsWith(':')) fail();

@@ -112,6 +112,8 @@ describe('fast YAML path', () => {
     };
     expect(thrown('a: 1\nb: 2\na: 3\n')).toMatchObject({ file: 'x.yml', line: 3, column: 1 });
     expect(thrown('a: [1, 2\nb: 3\n')).toBeInstanceOf(UserError);
+    // Not a string '-': the full parser rejects a sequence indicator after a key.
+    expect(thrown('a: -\nb: 1\n')).toMatchObject({ file: 'x.yml', line: 1 });
     expect(thrown('a: [1, 2\nb: 3\n')).toMatchObject({ file: 'x.yml', line: expect.any(Number) });
   });
 
