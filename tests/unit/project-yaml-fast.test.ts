@@ -125,3 +125,51 @@ describe('fast YAML path', () => {
     expect(f.locate([])).toEqual(full.locate([]));
   });
 });
+
+/** Deterministic random documents in and around the subset (LCG, fixed seed). */
+function randomDocs(count: number): string[] {
+  let seed = 7;
+  const r = () => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return seed / 0x7fffffff;
+  };
+  const pick = <T>(a: T[]): T => a[Math.floor(r() * a.length)]!;
+  const scalars = ['a', 'b c', "'q'", '"d\\"q"', '1', '-2', '3.5', '1e3', 'null', '~', 'true', 'False', '', '-', 'x # c', 'a:b', 'a: b', '[1, 2]', '{k: v}', '[a, {b: c}]', '[]', '{}', "'it''s'", '"x\\ty"', '0x1f', '.5', '+1', '007', 'yes', '2024-01-01', '# c', 'http://x', '[a, b', '{a: 1, a: 2}', "'", 'k:', '@x', '- a', '-1.5e-3', 'a #b', "''", '""', '"a" # c'];
+  const keys = ['name', 'k', '"q k"', "'s'", 'a b', '+schema', '1', 'null', 'x', 'name'];
+  const gen = (depth: number, ind: number): string => {
+    const pad = ' '.repeat(ind);
+    let out = '';
+    const seq = r() < 0.4;
+    for (let i = 0, n = 1 + Math.floor(r() * 3); i < n; i++) {
+      const head = seq ? `${pad}- ` : `${pad}${pick(keys)}:`;
+      if (depth > 0 && r() < 0.5) {
+        if (seq && r() < 0.5) out += head + gen(depth - 1, ind + 2).slice(ind + 2);
+        else out += `${seq ? `${pad}-` : head}\n${gen(depth - 1, ind + (r() < 0.8 ? 2 : r() < 0.5 ? 0 : 4))}`;
+      } else out += `${seq ? head : `${head} `}${pick(scalars)}\n`;
+      if (r() < 0.1) out += `${pad}# comment\n`;
+    }
+    return out;
+  };
+  return Array.from({ length: count }, () => gen(3, 0));
+}
+
+describe('fast YAML path on random documents', () => {
+  it('accepts only valid YAML, with the same data and positions as the full parser', () => {
+    let fastCount = 0;
+    for (const text of randomDocs(4000)) {
+      if (!parseFastYaml(text)) continue;
+      fastCount++;
+      const doc = parseDocument(text);
+      expect([text, doc.errors.length]).toEqual([text, 0]);
+      const fast = parseYamlFile(text, 'f.yml');
+      expect(fast.data).toEqual(doc.toJS({ maxAliasCount: -1 }));
+      // '---' sends the same document (one line lower) through the full parser.
+      const full = parseYamlFile(`---\n${text}`, 'f.yml');
+      const up = (l: { line?: number }) => ({ ...l, line: (l.line ?? 0) - 1 });
+      for (const p of paths(fast.data)) {
+        expect([text, p, fast.locate(p), fast.locateKey(p)]).toEqual([text, p, up(full.locate(p)), up(full.locateKey(p))]);
+      }
+    }
+    expect(fastCount).toBeGreaterThan(500);
+  });
+});
