@@ -9,6 +9,7 @@ import { loadProfileTarget } from './profiles.js';
 import { readProjectFile } from './project-file.js';
 import { readProperties } from './properties.js';
 import type { LoadOptions, Project } from './types.js';
+import { loadPrecompiled } from './schemas/precompiled.js';
 import { createValidators } from './validate.js';
 import { mergeVars } from './vars.js';
 
@@ -19,7 +20,7 @@ import { mergeVars } from './vars.js';
 export async function loadProject(options: LoadOptions = {}): Promise<Project> {
   const root = resolve(options.projectDir ?? process.cwd());
   const diagnostics: Diagnostic[] = [];
-  const validators = createValidators();
+  const validators = createValidators(await loadPrecompiled());
   const { config } = readProjectFile(root, validators, diagnostics);
   // --vars is checked before the profile so a bad flag is reported even without a profile.
   const vars = mergeVars(config.vars, options.vars);

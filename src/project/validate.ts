@@ -6,10 +6,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { UserError, type Diagnostic } from '../errors.js';
 import { closestNames, didYouMean, editDistance } from '../util/closest.js';
-import { configSchema, configTreeLevelSchema } from './schemas/config.schema.js';
-import { outputSchema, profileSchema } from './schemas/profiles.schema.js';
-import { projectSchema } from './schemas/project.schema.js';
-import { propertiesSchema } from './schemas/properties.schema.js';
+import { AJV_OPTIONS, SCHEMAS } from './schemas/precompiled.js';
 import type { YamlFile, YamlPath } from './yaml-file.js';
 
 /** Compiled validators, created once per load (no module-level state). */
@@ -25,33 +22,37 @@ export interface Validators {
   configTreeLevel: ValidateFunction;
 }
 
-/** The validators of one load; each schema is compiled at most once. */
-export function createValidators(): Validators {
+/**
+ * The validators of one load: the build's precompiled ones when given (see
+ * schemas/precompiled.ts), else compiled here, each schema at most once.
+ */
+export function createValidators(precompiled?: Validators): Validators {
+  if (precompiled) return precompiled;
   // inlineRefs off: the config schema is referenced from several places and compiled once.
-  const ajv = new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true, strict: true, inlineRefs: false });
+  const ajv = new Ajv({ ...AJV_OPTIONS });
   // Annotation: in an open object, unknown keys are custom settings unless they look like typos.
   ajv.addKeyword({ keyword: 'x-open', schemaType: 'boolean' });
-  ajv.addSchema(configSchema);
+  ajv.addSchema(SCHEMAS.config);
   // Compiled on first use: a project without properties files never pays for that schema.
   const cache: Partial<Validators> = {};
   return {
     get project() {
-      return (cache.project ??= ajv.compile(projectSchema));
+      return (cache.project ??= ajv.compile(SCHEMAS.project));
     },
     get profile() {
-      return (cache.profile ??= ajv.compile(profileSchema));
+      return (cache.profile ??= ajv.compile(SCHEMAS.profile));
     },
     get output() {
-      return (cache.output ??= ajv.compile(outputSchema));
+      return (cache.output ??= ajv.compile(SCHEMAS.output));
     },
     get properties() {
-      return (cache.properties ??= ajv.compile(propertiesSchema));
+      return (cache.properties ??= ajv.compile(SCHEMAS.properties));
     },
     get config() {
       return (cache.config ??= ajv.getSchema('strata:config')!);
     },
     get configTreeLevel() {
-      return (cache.configTreeLevel ??= ajv.compile(configTreeLevelSchema));
+      return (cache.configTreeLevel ??= ajv.compile(SCHEMAS.configTreeLevel));
     },
   };
 }
