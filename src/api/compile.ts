@@ -1,6 +1,6 @@
 import type { ManifestNode } from '../compiler/types.js';
 import type { SelectionOptions } from './options.js';
-import { prepare, selectIds } from './prepare.js';
+import { prepare, selectIds, writeCompiledFor } from './prepare.js';
 
 export interface CompileSummary {
   /** Selected nodes with their compiled SQL, in DAG order. */
@@ -12,7 +12,8 @@ export interface CompileSummary {
 /** `strata compile`: render every model to SQL under target/compiled and write manifest.json. No warehouse access. */
 export async function compile(options: SelectionOptions = {}): Promise<CompileSummary> {
   const prepared = await prepare(options);
-  const ids = selectIds(prepared, options, ['model', 'seed', 'snapshot', 'test']);
+  const ids = selectIds(prepared, options, ['model', 'seed', 'snapshot', 'test', 'unit_test']);
+  writeCompiledFor(prepared, ids);
   return {
     nodes: ids.map((id) => prepared.manifest.nodes[id]!),
     manifestPath: `${prepared.targetDir}/manifest.json`,

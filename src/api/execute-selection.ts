@@ -14,7 +14,7 @@ import { executePlan } from '../execution/execute.js';
 import { planRun } from '../execution/plan.js';
 import type { NodeResult, Plan } from '../execution/types.js';
 import type { RunOptions } from './options.js';
-import { prepare, selectIds, type Prepared } from './prepare.js';
+import { prepare, selectIds, writeCompiledFor, type Prepared } from './prepare.js';
 
 export interface RunSummary {
   /** One result per planned node, in plan order. */
@@ -46,6 +46,7 @@ export async function executeSelection(
   const started = performance.now();
   const prepared = await prepare(options);
   const ids = selectIds(prepared, options, resourceTypes);
+  writeCompiledFor(prepared, ids);
   const plan = planRun(prepared.manifest, ids);
   const { manifest } = prepared;
   // Bad thresholds are project mistakes: report them before touching the warehouse.

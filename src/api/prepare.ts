@@ -25,7 +25,7 @@ export interface Prepared {
   targetDir: string;
 }
 
-/** Load, validate and compile the project; write compiled SQL and manifest.json. */
+/** Load, validate and compile the project; write manifest.json (compiled SQL is written per selection: writeCompiledFor). */
 export async function prepare(options: CommonOptions): Promise<Prepared> {
   const invocationId = options.invocationId ?? randomUUID();
   const runStartedAt = options.runStartedAt ?? new Date();
@@ -36,7 +36,6 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const graph = ProjectGraph.fromManifest(manifest);
   graph.assertAcyclic();
   const targetDir = join(project.root, project.config.targetPath);
-  writeCompiled(manifest, project.root, project.config.targetPath);
   writeJsonAtomic(join(targetDir, 'manifest.json'), manifestArtifact(manifest, dialect, invocationId, runStartedAt));
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir };
 }
@@ -55,4 +54,9 @@ export function selectIds(prepared: Prepared, options: SelectionOptions, resourc
     });
   }
   return ids;
+}
+
+/** Write the compiled SQL of the selected nodes under target/compiled (unchanged files are skipped). */
+export function writeCompiledFor(prepared: Prepared, ids: Iterable<string>): void {
+  writeCompiled(prepared.manifest, prepared.project.root, prepared.project.config.targetPath, ids);
 }

@@ -1,24 +1,53 @@
 /** Writing compiled SQL under target/compiled. */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { sha256 } from '../util/hash.js';
 import type { Manifest } from './types.js';
 
+/** Remembers what was written last time, so an unchanged node costs a hash, not a file write. */
+const INDEX_FILE = '.written.json';
+
 /**
- * Write each node's compiled_code to `<targetPath>/compiled/<project>/<original_file_path>`.
- * `targetPath` is relative to `projectRoot` (or absolute).
+ * Write the compiled_code of `ids` (default: every node) to
+ * `<targetPath>/compiled/<project>/<original_file_path>`; tests declared in YAML carry their own
+ * compiled_path. Files whose content is unchanged since the last write are left alone.
+ * `targetPath` is relative to `projectRoot` (or absolute). Returns the number of files written.
  */
-export function writeCompiled(manifest: Manifest, projectRoot: string, targetPath: string): void {
-  const base = resolve(projectRoot, targetPath, 'compiled', manifest.projectName);
+export function writeCompiled(manifest: Manifest, projectRoot: string, targetPath: string, ids?: Iterable<string>): number {
+  const compiledRoot = resolve(projectRoot, targetPath, 'compiled');
+  const base = resolve(compiledRoot, manifest.projectName);
+  const indexPath = resolve(compiledRoot, INDEX_FILE);
+  const previous = readIndex(indexPath);
+  const next: Record<string, string> = { ...previous };
   const made = new Set<string>();
-  for (const node of Object.values(manifest.nodes)) {
-    if (node.compiled_code === undefined) continue;
-    // Tests declared in YAML share their YAML file: they carry their own compiled_path.
+  let written = 0;
+  for (const id of ids ?? Object.keys(manifest.nodes)) {
+    const node = manifest.nodes[id];
+    if (node?.compiled_code === undefined) continue;
     const file = node.compiled_path ? resolve(projectRoot, node.compiled_path) : resolve(base, node.original_file_path);
+    const key = relative(compiledRoot, file);
+    const hash = sha256(node.compiled_code);
+    next[key] = hash;
+    if (previous[key] === hash && existsSync(file)) continue;
     const dir = dirname(file);
     if (!made.has(dir)) {
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
     writeFileSync(file, node.compiled_code);
+    written += 1;
+  }
+  if (written > 0 || !existsSync(indexPath)) {
+    mkdirSync(compiledRoot, { recursive: true });
+    writeFileSync(indexPath, JSON.stringify(next));
+  }
+  return written;
+}
+
+function readIndex(path: string): Record<string, string> {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
   }
 }

@@ -66,4 +66,22 @@ describe('writeCompiled', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('rewrites only what changed (or went missing), and only the ids asked for', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-compiled-'));
+    try {
+      const m = compileFixture({ models: { 'a.sql': 'select 1', 'b.sql': 'select 2' } });
+      expect(writeCompiled(m, dir, 'target', ['model.demo.a'])).toBe(1);
+      expect(existsSync(join(dir, 'target/compiled/demo/models/b.sql'))).toBe(false);
+      expect(writeCompiled(m, dir, 'target')).toBe(1); // b only: a is unchanged
+      expect(writeCompiled(m, dir, 'target')).toBe(0);
+      m.nodes['model.demo.a']!.compiled_code = 'select 10';
+      rmSync(join(dir, 'target/compiled/demo/models/b.sql'));
+      expect(writeCompiled(m, dir, 'target')).toBe(2);
+      expect(readFileSync(join(dir, 'target/compiled/demo/models/a.sql'), 'utf8')).toBe('select 10');
+      expect(readFileSync(join(dir, 'target/compiled/demo/models/b.sql'), 'utf8')).toBe('select 2');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
