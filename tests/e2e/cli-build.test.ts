@@ -1,20 +1,16 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { strata } from '../support/cli.js';
-import { removeProject, updateProject, writeProject } from '../support/project.js';
+import { updateProject, writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 function fileProject(files: Record<string, string>): string {
-  const dir = writeProject({
+  return writeProject({
     'profiles.yml': `demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: warehouse.duckdb\n      schema: main\n      threads: 2\n`,
     ...files,
   });
-  dirs.push(dir);
-  return dir;
 }
 
 async function queryFile(path: string, sql: string): Promise<Record<string, unknown>[]> {

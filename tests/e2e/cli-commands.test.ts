@@ -1,16 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { strata } from '../support/cli.js';
-import { removeProject, writeProject } from '../support/project.js';
+import { writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
-function project(files: Record<string, string>): string {
-  const dir = writeProject(files);
-  dirs.push(dir);
-  return dir;
-}
+const project = writeProject;
 
 const SMALL = {
   'seeds/raw.csv': 'a\n1\n',
@@ -45,7 +39,6 @@ describe('strata ls / compile / debug / clean', () => {
       // A warehouse that cannot exist: compile must not connect.
       'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: /nonexistent-dir/x/y.duckdb\n',
     });
-    dirs.push(dir);
     const res = strata(['compile', '--project-dir', dir]);
     expect(res.stderr).toBe('');
     expect(res.code).toBe(0);

@@ -1,15 +1,13 @@
 /** `strata source freshness` through the real bin: output, exit codes 0 / 1 / 2, sources.json. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/adapters/registry.js';
 import { loadProject } from '../../src/project/load.js';
 import { ADAPTERS } from '../support/adapters.js';
 import { strata } from '../support/cli.js';
-import { removeProject, updateProject, writeProject } from '../support/project.js';
+import { updateProject, writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 const yml = (schema: string, errorAfter: string) => `sources:
   - name: raw
@@ -27,7 +25,6 @@ for (const a of ADAPTERS) {
     it('exits 0 when fresh or only warn, 1 at error level, 2 on bad criteria', async () => {
       const schema = a.uniqueSchema('clifresh');
       const dir = writeProject({ 'profiles.yml': a.profilesYml('demo', schema), 'models/sources.yml': yml(schema, '{count: 1, period: day}') });
-      dirs.push(dir);
       const project = await loadProject({ projectDir: dir });
       const adapter = await createAdapter(project.target);
       try {

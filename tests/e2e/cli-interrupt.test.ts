@@ -4,20 +4,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { afterAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { strata } from '../support/cli.js';
-import { removeProject, updateProject, writeProject } from '../support/project.js';
+import { updateProject, writeProject } from '../support/project.js';
 
 const BIN = fileURLToPath(new URL('../../bin/strata.js', import.meta.url));
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 it('SIGINT cancels the running model and keeps the previous table', async () => {
   const dir = writeProject({
     'profiles.yml': 'demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: wh.duckdb\n',
     'models/versioned.sql': "{{ config(materialized='table') }}\nselect 1 as version",
   });
-  dirs.push(dir);
   expect(strata(['run', '--project-dir', dir]).code).toBe(0);
   updateProject(dir, {
     'models/versioned.sql':

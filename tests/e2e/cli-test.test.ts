@@ -2,20 +2,16 @@
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { strata } from '../support/cli.js';
-import { removeProject, updateProject, writeProject } from '../support/project.js';
+import { updateProject, writeProject } from '../support/project.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 const PROFILE = `demo:\n  target: dev\n  outputs:\n    dev:\n      type: duckdb\n      path: warehouse.duckdb\n      schema: main\n      threads: 2\n`;
 
 function fileProject(files: Record<string, string>): string {
-  const dir = writeProject({ 'profiles.yml': PROFILE, ...files });
-  dirs.push(dir);
-  return dir;
+  return writeProject({ 'profiles.yml': PROFILE, ...files });
 }
 
 const FILES = {
@@ -101,7 +97,6 @@ describe('strata test (CLI)', () => {
 
   it('the example project builds green (exit 0) with its raw-layer warnings', () => {
     const dir = writeProject({ 'profiles.yml': PROFILE.replace('demo:', 'strata_example:') }, { name: 'strata_example' });
-    dirs.push(dir);
     cpSync(join(ROOT, 'project.yml'), join(dir, 'project.yml'));
     for (const folder of ['models', 'seeds', 'macros']) cpSync(join(ROOT, folder), join(dir, folder), { recursive: true });
     mkdirSync(join(dir, 'tests'));

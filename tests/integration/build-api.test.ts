@@ -1,19 +1,15 @@
 /** The build/run/seed API end to end on every warehouse (DuckDB and a real PostgreSQL). */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build, run, seed } from '../../src/index.js';
 import type { StrataEvent } from '../../src/api/events.js';
 import { createAdapter } from '../../src/adapters/registry.js';
 import { loadProject } from '../../src/project/load.js';
 import { ADAPTERS, type TestAdapter } from '../support/adapters.js';
-import { removeProject, updateProject, writeProject } from '../support/project.js';
+import { updateProject, writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 function project(a: TestAdapter, files: Record<string, string>): string {
-  const dir = writeProject({ 'profiles.yml': a.profilesYml('demo', a.uniqueSchema('build')), ...files });
-  dirs.push(dir);
-  return dir;
+  return writeProject({ 'profiles.yml': a.profilesYml('demo', a.uniqueSchema('build')), ...files });
 }
 
 async function query(dir: string, sql: (schema: string) => string): Promise<Record<string, unknown>[]> {

@@ -4,21 +4,17 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build, test } from '../../src/index.js';
 import { createAdapter } from '../../src/adapters/registry.js';
 import { loadProject } from '../../src/project/load.js';
 import type { ValidationReport } from '../../src/data-tests/report.js';
 import { ADAPTERS, type TestAdapter } from '../support/adapters.js';
-import { removeProject, writeProject } from '../support/project.js';
+import { writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 function project(a: TestAdapter, files: Record<string, string>): string {
-  const dir = writeProject({ 'profiles.yml': a.profilesYml('demo', a.uniqueSchema('dtapi')), ...files });
-  dirs.push(dir);
-  return dir;
+  return writeProject({ 'profiles.yml': a.profilesYml('demo', a.uniqueSchema('dtapi')), ...files });
 }
 
 const FILES = {

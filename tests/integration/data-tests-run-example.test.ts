@@ -6,19 +6,16 @@
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build } from '../../src/index.js';
 import { ADAPTERS, type TestAdapter } from '../support/adapters.js';
-import { removeProject, updateProject, writeProject } from '../support/project.js';
+import { updateProject, writeProject } from '../support/project.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 /** A copy of the example project (project.yml, models, seeds, macros, singular tests) in a temp dir. */
 function exampleCopy(a: TestAdapter): string {
   const dir = writeProject({ 'profiles.yml': a.profilesYml('strata_example', a.uniqueSchema('example')) }, { name: 'strata_example' });
-  dirs.push(dir);
   cpSync(join(ROOT, 'project.yml'), join(dir, 'project.yml'));
   for (const folder of ['models', 'seeds', 'macros']) cpSync(join(ROOT, folder), join(dir, folder), { recursive: true });
   mkdirSync(join(dir, 'tests'), { recursive: true });

@@ -3,19 +3,16 @@
  * target at once (serialized by the advisory lock, never interleaved).
  */
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build } from '../../src/index.js';
 import type { StrataEvent } from '../../src/api/events.js';
 import { postgresTestAdapter as a } from '../support/adapters.js';
-import { removeProject, updateProject, writeProject } from '../support/project.js';
+import { updateProject, writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 function project(files: Record<string, string>): { dir: string; schema: string } {
   const schema = a.uniqueSchema('pgbuild');
   const dir = writeProject({ 'profiles.yml': a.profilesYml('demo', schema), ...files });
-  dirs.push(dir);
   return { dir, schema };
 }
 

@@ -1,14 +1,12 @@
 /** `source freshness` on DuckDB and PostgreSQL: pass / warn / error, filter, missing table, sources.json. */
 import { readFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAdapter } from '../../src/adapters/registry.js';
 import { loadProject } from '../../src/project/load.js';
 import { sourceFreshness } from '../../src/sources/freshness.js';
 import { ADAPTERS } from '../support/adapters.js';
-import { removeProject, writeProject } from '../support/project.js';
+import { writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 const sourcesYml = (schema: string) => `sources:
   - name: raw
@@ -35,7 +33,6 @@ for (const a of ADAPTERS) {
     it('gives pass / warn / error by age, applies filter, reports a missing table, writes sources.json', async () => {
       const schema = a.uniqueSchema('fresh');
       const dir = writeProject({ 'profiles.yml': a.profilesYml('demo', schema), 'models/sources.yml': sourcesYml(schema) });
-      dirs.push(dir);
       const project = await loadProject({ projectDir: dir });
       const adapter = await createAdapter(project.target);
       const ts = (ago: string) => `cast(current_timestamp - interval '${ago}' as timestamp)`;

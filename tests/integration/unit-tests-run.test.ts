@@ -1,14 +1,12 @@
 /** Unit tests run on the real warehouse (DuckDB and PostgreSQL) with inputs substituted. */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAdapter, dialectFor } from '../../src/adapters/registry.js';
 import { compileProject } from '../../src/compiler/compile.js';
 import { runUnitTest } from '../../src/data-tests/unit-run.js';
 import { loadProject } from '../../src/project/load.js';
 import { ADAPTERS, type TestAdapter } from '../support/adapters.js';
-import { removeProject, writeProject } from '../support/project.js';
+import { writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 const FILES = {
   'models/sources.yml': 'sources:\n  - name: raw\n    tables:\n      - name: customers\n',
@@ -38,7 +36,6 @@ const GIVEN = `    given:
 
 async function runAll(a: TestAdapter, unitTests: string) {
   const dir = writeProject({ ...FILES, 'profiles.yml': a.profilesYml('demo', a.uniqueSchema('unit')), 'models/unit.yml': `unit_tests:\n${unitTests}` });
-  dirs.push(dir);
   const project = await loadProject({ projectDir: dir });
   const manifest = compileProject(project, { dialect: dialectFor(project.target.type, project.target.file), invocationId: 'i', runStartedAt: new Date() });
   const adapter = await createAdapter(project.target);
@@ -123,7 +120,6 @@ describe('unit tests through strata test', () => {
       'models/total.sql': "select sum(amount) as total from {{ ref('orders') }}",
       'models/unit.yml': "unit_tests:\n  - name: sums\n    model: total\n    given:\n      - input: ref('orders')\n        rows: [{amount: 2}, {amount: 3}]\n    expect:\n      rows: [{total: 6}]\n",
     });
-    dirs.push(dir);
     const summary = await test({ projectDir: dir, select: ['test_type:unit'] });
     expect(summary.results.map((r) => [r.unique_id, r.status, r.failures])).toEqual([['unit_test.demo.total.sums', 'fail', 2]]);
     expect(summary.results[0]!.message).toContain('+ total=6');

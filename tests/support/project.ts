@@ -2,13 +2,23 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
+/** Every dir written by this test file; tests/support/setup.ts removes them after the file. */
+const written: string[] = [];
+
+/** Remove every project written so far (registered as an afterAll hook for every test file). */
+export function removeWrittenProjects(): void {
+  while (written.length) removeProject(written.pop()!);
+}
+
 /**
- * Write an inline mini-project into a fresh temp dir and return its path.
+ * Write an inline mini-project into a fresh temp dir and return its path; it is removed
+ * after the test file ends.
  * Keys are project-relative paths; values are file contents.
  * A default profiles.yml (in-memory DuckDB) is written unless one is given.
  */
 export function writeProject(files: Record<string, string>, options: { name?: string } = {}): string {
   const dir = mkdtempSync(join(tmpdir(), 'strata-test-'));
+  written.push(dir);
   const name = options.name ?? 'demo';
   const all: Record<string, string> = {
     'project.yml': `name: ${name}\nprofile: ${name}\n`,

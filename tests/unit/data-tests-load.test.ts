@@ -1,15 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dialectFor } from '../../src/adapters/registry.js';
 import { compileProject } from '../../src/compiler/compile.js';
 import { loadProject } from '../../src/project/load.js';
-import { removeProject, writeProject } from '../support/project.js';
+import { writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach(removeProject));
 
 async function compileDir(files: Record<string, string>) {
   const dir = writeProject(files);
-  dirs.push(dir);
   const project = await loadProject({ projectDir: dir, env: {} });
   return compileProject(project, { dialect: dialectFor(project.target.type), invocationId: 'i', runStartedAt: new Date(0) });
 }

@@ -1,19 +1,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { loadProject } from '../../src/project/load.js';
-import { removeProject, writeProject } from '../support/project.js';
+import { writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
 function project(files: Record<string, string>, options?: { name?: string }): string {
-  const dir = writeProject(files, options);
-  dirs.push(dir);
-  return dir;
+  return writeProject(files, options);
 }
-afterEach(() => {
-  while (dirs.length) removeProject(dirs.pop()!);
-});
 
 async function loadError(projectDir: string, options: Record<string, unknown> = {}): Promise<UserError> {
   try {

@@ -1,25 +1,18 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
 import { loadProject } from '../../src/project/load.js';
-import { removeProject, writeProject } from '../support/project.js';
+import { writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
 function project(files: Record<string, string>): string {
-  const dir = writeProject(files);
-  dirs.push(dir);
-  return dir;
+  return writeProject(files);
 }
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'strata-profiles-'));
-  dirs.push(dir);
   return dir;
 }
-afterEach(() => {
-  while (dirs.length) removeProject(dirs.pop()!);
-});
 
 async function loadError(projectDir: string, options: Record<string, unknown> = {}): Promise<UserError> {
   try {

@@ -1,17 +1,9 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UserError, formatLocation } from '../../src/errors.js';
 import { loadProject } from '../../src/project/load.js';
-import { removeProject, writeProject } from '../support/project.js';
+import { writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-function project(files: Record<string, string>): string {
-  const dir = writeProject(files);
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  while (dirs.length) removeProject(dirs.pop()!);
-});
+const project = writeProject;
 async function loadError(projectDir: string): Promise<UserError> {
   try {
     await loadProject({ projectDir, env: {} });

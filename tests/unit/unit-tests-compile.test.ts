@@ -1,13 +1,11 @@
 /** Unit test declarations → manifest nodes: inputs substituted as CTEs, overrides, YAML errors at file:line. */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dialectFor } from '../../src/adapters/registry.js';
 import { compileProject, compileWithRenderer } from '../../src/compiler/compile.js';
 import { UserError } from '../../src/errors.js';
 import { loadProject } from '../../src/project/load.js';
-import { removeProject, writeProject } from '../support/project.js';
+import { writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 const MODEL = `{{ config(materialized='table') }}
 select o.id, o.amount * {{ var('mult', 1) }} as amount, c.name
@@ -18,7 +16,6 @@ const SOURCES = `sources:\n  - name: raw\n    tables:\n      - name: customers\n
 
 async function compileFiles(files: Record<string, string>) {
   const dir = writeProject({ 'models/orders.sql': 'select 1 as id, 10 as amount', 'models/big.sql': MODEL, 'models/sources.yml': SOURCES, ...files });
-  dirs.push(dir);
   const project = await loadProject({ projectDir: dir });
   return compileWithRenderer(project, { dialect: dialectFor('duckdb', 'profiles.yml'), invocationId: 'i', runStartedAt: new Date(0) });
 }
@@ -114,7 +111,6 @@ describe('unit test nodes', () => {
 
   it('compileProject is compileWithRenderer().manifest', async () => {
     const dir = writeProject({ 'models/a.sql': 'select 1 as x' });
-    dirs.push(dir);
     const project = await loadProject({ projectDir: dir });
     const m = compileProject(project, { dialect: dialectFor('duckdb', 'p'), invocationId: 'i', runStartedAt: new Date(0) });
     expect(Object.keys(m.nodes)).toEqual(['model.demo.a']);
