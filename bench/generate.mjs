@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { prng } from '../scripts/prng.mjs';
 
 const LAYERS = [
   ['staging', 0.3],
@@ -26,17 +27,6 @@ const SOURCE_TABLES = 20;
 const SEEDS = ['country_codes', 'status_codes', 'channel_map'];
 const STATUSES = ['active', 'pending', 'closed'];
 
-/** mulberry32: small deterministic PRNG. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Model names per layer, in order. */
 export function planModels(n) {
@@ -166,7 +156,7 @@ function schemaYml(names, layer) {
 
 /** Write a project with `n` models into `out`. */
 export function generate(n, out, seed = 1) {
-  const rand = rng(seed);
+  const rand = prng(seed);
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
   const w = (rel, text) => {
