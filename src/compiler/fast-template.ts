@@ -1,242 +1,158 @@
 /**
  * A fast path for the most common model templates: text with `{{ expr }}` holes whose
  * expressions are names, literals, attribute access and calls (`{{ ref('x') }}`,
- * `{{ config(materialized='table') }}`, `{{ this.schema }}`). nunjucks' code generation and
- * V8's compilation of the generated function cost ~0.25 ms per template, too much at 10,000
- * models. Anything else (tags, comments, filters, operators) returns undefined and goes to
- * nunjucks. Lookups, calls and output follow nunjucks' runtime exactly (same helpers).
+ * `{{ config(materialized='table') }}`, `{{ this.schema }}`), and `{% for x in [literal list] %}`
+ * loops around such text (with `-` whitespace control). nunjucks' code generation and V8's
+ * compilation of the generated function cost ~0.25 ms per template, too much at 10,000 models.
+ * Anything else (other tags, comments, filters, operators, `loop.*`) returns undefined and goes
+ * to nunjucks. Lookups, calls and output follow nunjucks' runtime exactly (same helpers);
+ * tests/unit/compiler-fast-template.test.ts proves parity.
  */
 import type nunjucks from 'nunjucks';
 import { UserError } from '../errors.js';
-import { internals } from './jinja-compat.js';
+import { lex, LITERALS, parseExpr, type Expr, type Scope, type Token } from './fast-expr.js';
 import { templateErrorToUserError } from './template-errors.js';
 
-type Expr = () => unknown;
-type Token = { kind: 'name' | 'string' | 'number' | 'punct'; value: string };
-
-/** Names the lexer turns into literals, and the Python spellings added by Jinja compat. */
-const LITERALS: Record<string, unknown> = { true: true, false: false, none: null, null: null };
-const COMPAT: Record<string, unknown> = { True: true, False: false, None: null };
-const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r' };
-/** Thrown inside the parser for unsupported syntax (a constant: no stack capture per template). */
-const FAIL: unique symbol = Symbol('unsupported');
+interface Position {
+  line: number;
+  column: number;
+}
+type Part = string | (Position & { expr: Expr }) | (Position & { loopVar: string; items: Expr; body: Part[] });
 
 /** A template rendered without nunjucks; same `render(ctx)` shape as nunjucks.Template. */
 export class FastTemplate {
   constructor(
-    private readonly parts: ReadonlyArray<string | { expr: Expr; line: number; column: number }>,
+    private readonly parts: ReadonlyArray<Part>,
     private readonly file: string,
   ) {}
 
   render(): string {
+    return this.renderParts(this.parts, undefined);
+  }
+
+  private renderParts(parts: ReadonlyArray<Part>, scope: Scope): string {
     let out = '';
-    for (const part of this.parts) {
+    for (const part of parts) {
       if (typeof part === 'string') {
         out += part;
         continue;
       }
-      let value: unknown;
-      try {
-        value = part.expr();
-      } catch (e) {
-        if (e instanceof UserError && e.line !== undefined) throw e;
-        // Same shape as a nunjucks runtime error: 0-based position, original error as cause.
-        const message = e instanceof Error ? e.message : String(e);
-        throw templateErrorToUserError({ message, lineno: part.line - 1, colno: part.column - 1, cause: e }, this.file, 'render');
+      if ('expr' in part) {
+        out += this.evaluate(part, part.expr, scope) ?? '';
+        continue;
       }
-      out += value ?? '';
+      const items = this.evaluate(part, part.items, scope) as unknown[];
+      for (const item of items) {
+        const inner: Record<string, unknown> = Object.create(scope ?? null);
+        inner[part.loopVar] = item;
+        out += this.renderParts(part.body, inner);
+      }
     }
     return out;
   }
+
+  private evaluate(at: Position, expr: Expr, scope: Scope): unknown {
+    try {
+      return expr(scope);
+    } catch (e) {
+      if (e instanceof UserError && e.line !== undefined) throw e;
+      // Same shape as a nunjucks runtime error: 0-based position, original error as cause.
+      const message = e instanceof Error ? e.message : String(e);
+      throw templateErrorToUserError({ message, lineno: at.line - 1, colno: at.column - 1, cause: e }, this.file, 'render');
+    }
+  }
+}
+
+/** A loop being parsed: its parts so far and the loop variables in scope. */
+interface Level {
+  parts: Part[];
+  locals: Set<string>;
 }
 
 /** Parse `source` for the fast path, or undefined when it needs nunjucks. */
 export function tryFastTemplate(env: nunjucks.Environment, source: string, file: string): FastTemplate | undefined {
-  if (source.includes('{%') || source.includes('{#')) return undefined;
+  if (source.includes('{#')) return undefined;
   const globals = (env as unknown as { globals: Record<string, unknown> }).globals;
-  const parts: Array<string | { expr: Expr; line: number; column: number }> = [];
+  const stack: Level[] = [{ parts: [], locals: new Set() }];
   let pos = 0;
   let line = 1;
   let trimNext = false;
   for (;;) {
-    const open = source.indexOf('{{', pos);
+    const open = nextOpen(source, pos);
     let text = source.slice(pos, open < 0 ? source.length : open);
     if (trimNext) text = text.trimStart();
+    const level = stack[stack.length - 1]!;
     if (open < 0) {
-      if (text) parts.push(text);
-      return new FastTemplate(parts, file);
+      if (text) level.parts.push(text);
+      return stack.length === 1 ? new FastTemplate(level.parts, file) : undefined;
     }
+    const isTag = source[open + 1] === '%';
     let start = open + 2;
     if (source[start] === '-') {
       text = text.trimEnd();
       start++;
     }
-    if (text) parts.push(text);
+    if (text) level.parts.push(text);
     line += countNewlines(source, pos, open);
-    const lexed = lex(source, start);
+    const lexed = lex(source, start, isTag ? '%' : '}');
     if (!lexed) return undefined;
-    const expr = parse(lexed.tokens, globals);
-    if (!expr) return undefined;
-    parts.push({ expr, line, column: open - source.lastIndexOf('\n', open - 1) });
+    const at = { line, column: open - source.lastIndexOf('\n', open - 1) };
+    if (!isTag) {
+      const expr = parseExpr(lexed.tokens, globals, level.locals);
+      if (!expr) return undefined;
+      level.parts.push({ expr, ...at });
+    } else if (!tag(lexed.tokens, stack, globals, at)) return undefined;
     line += countNewlines(source, open, lexed.end);
     trimNext = lexed.trim;
     pos = lexed.end;
   }
 }
 
+/** Apply a `{% for x in [...] %}` or `{% endfor %}` tag to the stack; false if unsupported. */
+function tag(tokens: Token[], stack: Level[], globals: Record<string, unknown>, at: Position): boolean {
+  const level = stack[stack.length - 1]!;
+  const [head, name, kwIn, bracket] = tokens;
+  if (head?.kind !== 'name') return false;
+  if (head.value === 'endfor' && tokens.length === 1) {
+    if (stack.length === 1) return false;
+    stack.pop();
+    return true;
+  }
+  if (head.value !== 'for' || name?.kind !== 'name' || kwIn?.kind !== 'name' || kwIn.value !== 'in') return false;
+  if (Object.hasOwn(LITERALS, name.value) || name.value === 'loop' || name.value === 'in') return false;
+  // Only a literal list, so the value is always an array (nunjucks iterates objects differently).
+  if (bracket?.kind !== 'punct' || bracket.value !== '[' || closingBracket(tokens, 3) !== tokens.length - 1) return false;
+  const items = parseExpr(tokens.slice(3), globals, level.locals);
+  if (!items) return false;
+  const body: Part[] = [];
+  level.parts.push({ loopVar: name.value, items, body, ...at });
+  stack.push({ parts: body, locals: new Set([...level.locals, name.value]) });
+  return true;
+}
+
+/** Index of the `]` closing the `[` at `from`, or -1. */
+function closingBracket(tokens: Token[], from: number): number {
+  let depth = 0;
+  for (let i = from; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.kind !== 'punct') continue;
+    if (t.value === '[') depth++;
+    else if (t.value === ']' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Position of the next `{{` or `{%`, or -1. */
+function nextOpen(source: string, from: number): number {
+  for (let i = source.indexOf('{', from); i !== -1; i = source.indexOf('{', i + 1)) {
+    const c = source[i + 1];
+    if (c === '{' || c === '%') return i;
+  }
+  return -1;
+}
+
 function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
   for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) n++;
   return n;
-}
-
-/** Tokens of one `{{ ... }}` up to its closing braces; undefined on anything unsupported. */
-function lex(src: string, pos: number): { tokens: Token[]; end: number; trim: boolean } | undefined {
-  const tokens: Token[] = [];
-  while (pos < src.length) {
-    const c = src[pos]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') pos++;
-    else if (c === '}' && src[pos + 1] === '}') return { tokens, end: pos + 2, trim: false };
-    else if (c === '-' && src[pos + 1] === '}' && src[pos + 2] === '}') return { tokens, end: pos + 3, trim: true };
-    else if (/[A-Za-z_]/.test(c)) {
-      let end = pos + 1;
-      while (end < src.length && /\w/.test(src[end]!)) end++;
-      tokens.push({ kind: 'name', value: src.slice(pos, end) });
-      pos = end;
-    } else if (/[0-9]/.test(c)) {
-      const number = /\d+(?:\.\d+)?/y;
-      number.lastIndex = pos;
-      const m = number.exec(src)!;
-      if (/[A-Za-z_]/.test(src[pos + m[0].length] ?? '')) return undefined;
-      tokens.push({ kind: 'number', value: m[0] });
-      pos += m[0].length;
-    } else if (c === '"' || c === "'") {
-      let value = '';
-      let i = pos + 1;
-      for (; i < src.length && src[i] !== c; i++) {
-        if (src[i] === '\\') {
-          i++;
-          value += ESCAPES[src[i]!] ?? src[i] ?? '';
-        } else value += src[i];
-      }
-      if (i >= src.length) return undefined;
-      tokens.push({ kind: 'string', value });
-      pos = i + 1;
-    } else if ('.()[]{},=:'.includes(c)) {
-      tokens.push({ kind: 'punct', value: c });
-      pos++;
-    } else return undefined;
-  }
-  return undefined;
-}
-
-/** Recursive-descent parse of the supported subset into closures; undefined if not supported. */
-function parse(tokens: Token[], globals: Record<string, unknown>): Expr | undefined {
-  let i = 0;
-  const runtime = internals.runtime as unknown as {
-    memberLookup(obj: unknown, key: unknown): unknown;
-    callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown;
-  };
-  const peek = (value: string) => tokens[i]?.kind === 'punct' && tokens[i]!.value === value;
-  const expect = (value: string) => {
-    if (!peek(value)) throw FAIL;
-    i++;
-  };
-
-  const list = (close: string, item: () => void) => {
-    while (!peek(close)) {
-      item();
-      if (!peek(close)) expect(',');
-    }
-    i++;
-  };
-
-  const primary = (): [Expr, string] => {
-    const tok = tokens[i++];
-    if (!tok) throw FAIL;
-    if (tok.kind === 'string') return [() => tok.value, JSON.stringify(tok.value)];
-    if (tok.kind === 'number') {
-      const n = Number(tok.value);
-      return [() => n, tok.value];
-    }
-    if (tok.kind === 'name') {
-      const name = tok.value;
-      if (Object.hasOwn(LITERALS, name)) {
-        const v = LITERALS[name];
-        return [() => v, name];
-      }
-      return [() => {
-        const v = globals[name];
-        return v === undefined && Object.hasOwn(COMPAT, name) ? COMPAT[name] : v;
-      }, name];
-    }
-    if (tok.value === '[') {
-      const items: Expr[] = [];
-      list(']', () => items.push(expression()));
-      return [() => items.map((e) => e()), '[]'];
-    }
-    if (tok.value === '{') {
-      const entries: Array<[Expr, Expr]> = [];
-      list('}', () => {
-        const key = expression();
-        expect(':');
-        entries.push([key, expression()]);
-      });
-      return [() => Object.fromEntries(entries.map(([k, v]) => [k(), v()])), '{}'];
-    }
-    if (tok.value === '(') {
-      const inner = expression();
-      expect(')');
-      return [inner, '()'];
-    }
-    throw FAIL;
-  };
-
-  const expression = (): Expr => {
-    let [expr, name] = primary();
-    for (;;) {
-      if (peek('.')) {
-        i++;
-        const tok = tokens[i++];
-        if (!tok || tok.kind !== 'name') throw FAIL;
-        const obj = expr;
-        expr = () => runtime.memberLookup(obj(), tok.value);
-        name = `${name}["${tok.value}"]`;
-      } else if (peek('[')) {
-        i++;
-        const key = expression();
-        expect(']');
-        const obj = expr;
-        expr = () => runtime.memberLookup(obj(), key());
-        name = `${name}[]`;
-      } else if (peek('(')) {
-        i++;
-        const args: Expr[] = [];
-        const kwargs: Array<[string, Expr]> = [];
-        list(')', () => {
-          const tok = tokens[i];
-          if (tok?.kind === 'name' && tokens[i + 1]?.kind === 'punct' && tokens[i + 1]!.value === '=') {
-            i += 2;
-            kwargs.push([tok.value, expression()]);
-          } else if (kwargs.length) throw FAIL;
-          else args.push(expression());
-        });
-        const fn = expr;
-        const callName = name;
-        expr = () => {
-          const values = args.map((a) => a());
-          if (kwargs.length) values.push(Object.fromEntries([...kwargs.map(([k, v]) => [k, v()]), ['__keywords', true]]));
-          return runtime.callWrap(fn(), callName, undefined, values);
-        };
-      } else return expr;
-    }
-  };
-
-  try {
-    const expr = expression();
-    return i === tokens.length ? expr : undefined;
-  } catch (e) {
-    if (e === FAIL) return undefined;
-    throw e;
-  }
 }

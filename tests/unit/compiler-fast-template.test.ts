@@ -37,6 +37,43 @@ describe('fast template path', () => {
     'x\n\n  {{ nope() }}',
     'x\n{{ obj.a.b() }}',
   ];
+  const loops = [
+    "select\n    id,\n    {%- for c in ['amount', 'batch_key'] %}\n    sum({{ c }}) as {{ c }},\n    {%- endfor %}\n    max(x) as x",
+    '{% for w in [7, 30, 90] %}w{{ w }}d {% endfor %}',
+    "a {%- for x in [1, 2] -%}  \n [{{ x }}]  \n {%- endfor -%}  \n b",
+    "{% for x in ['a', 'b'] %}{% for y in [x, 'z'] %}{{ x }}{{ y }},{% endfor %};{% endfor %}",
+    '{% for obj in [1] %}{{ obj }}{% endfor %} {{ obj.s }}',
+    '{% for x in [] %}never{% endfor %}done',
+    "{% for x in [obj.list, f(1)] %}<{{ x }}>{% endfor %}",
+    "{% for x in [{'k': 'v'}] %}{{ x.k }}{{ f(x, k=x) }}{% endfor %}",
+    "{% for x in [1] %}\nok\n{% endfor %}\n{% for x in [1] %}\n  {{ nope() }}\n{% endfor %}",
+    "{%for x in[1,2]%}{{x}}{%endfor%}",
+    "{% for x in [nope()] %}{{ x }}{% endfor %}",
+  ];
+  for (const source of loops) {
+    it(`renders loops like nunjucks: ${JSON.stringify(source).slice(0, 50)}`, () => {
+      const r = both(source, globals);
+      expect(r.usedFast).toBe(true);
+      expect(r.fast).toEqual(r.slow);
+    });
+  }
+
+  it('falls back to nunjucks for loops it does not emulate', () => {
+    const env = createEnvironment();
+    for (const s of [
+      '{% for x in items %}{{ x }}{% endfor %}',
+      '{% for k, v in [[1, 2]] %}{{ k }}{% endfor %}',
+      '{% for x in [1] %}{{ loop.index }}{% endfor %}',
+      '{% for x in [1] %}a{% else %}b{% endfor %}',
+      '{% for x in [1][0] %}{% endfor %}',
+      '{% for x in [1] %}unclosed',
+      'stray {% endfor %}',
+      '{% for none in [1] %}{% endfor %}',
+      '{% set x = 1 %}',
+    ]) {
+      expect(tryFastTemplate(env, s, 'm.sql'), s).toBeUndefined();
+    }
+  });
   for (const source of sources) {
     it(`renders like nunjucks: ${JSON.stringify(source).slice(0, 50)}`, () => {
       const r = both(source, globals);
@@ -47,7 +84,7 @@ describe('fast template path', () => {
 
   it('falls back to nunjucks for tags, comments, filters and operators', () => {
     const env = createEnvironment();
-    for (const s of ['{% if x %}{% endif %}', '{# c #}', '{{ x | upper }}', '{{ 1 + 2 }}', "{{ 'a' ~ 'b' }}", '{{ x if y }}', '{{ -1 }}', '{{ x is none }}']) {
+    for (const s of ['{% if x %}{% endif %}', '{% raw %}{{ x }}{% endraw %}', '{# c #}', '{{ x | upper }}', '{{ 1 + 2 }}', "{{ 'a' ~ 'b' }}", '{{ x if y }}', '{{ -1 }}', '{{ x is none }}']) {
       expect(tryFastTemplate(env, s, 'm.sql')).toBeUndefined();
     }
   });
