@@ -5,7 +5,9 @@
  * versus running the same compiled SQL (target/manifest.json, DAG order) directly through
  * @duckdb/node-api with plain `create table ... as` / `create view ... as` statements.
  *
- *   npm run build && node bench/build-overhead.mjs [--rows 2000000] [--runs 5] [--threads 2]
+ *   npm run build && node bench/build-overhead.mjs [--rows 2000000] [--runs 5] [--threads 2] [--bin PATH]
+ *
+ * `--bin` points at another checkout's bin/strata.js (a "before" build for comparisons).
  *
  * Both sides are separate node processes on a fresh database file each run, so both include
  * process start and opening DuckDB; Strata's side also includes load + compile and its
@@ -20,7 +22,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
-const BIN = join(import.meta.dirname, '..', 'bin', 'strata.js');
+const DEFAULT_BIN = join(import.meta.dirname, '..', 'bin', 'strata.js');
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(name);
@@ -125,12 +127,13 @@ async function main() {
   const rows = Number(arg('--rows', '2000000'));
   const runs = Number(arg('--runs', '5'));
   const threads = Number(arg('--threads', '2'));
+  const bin = arg('--bin', DEFAULT_BIN);
   const dir = mkdtempSync(join(tmpdir(), 'strata-overhead-'));
   try {
     writeProject(dir, rows, threads);
     const db = join(dir, 'bench.duckdb');
     const fresh = () => rmSync(db, { force: true }) ?? rmSync(`${db}.wal`, { force: true });
-    const strataRun = () => (fresh(), timed(process.execPath, [BIN, 'build', '--project-dir', dir], dir));
+    const strataRun = () => (fresh(), timed(process.execPath, [bin, 'build', '--project-dir', dir], dir));
     strataRun(); // writes target/manifest.json; warms caches; not counted
     const manifest = join(dir, 'target', 'manifest.json');
     const manifestCopy = join(dir, 'manifest.bench.json');
@@ -146,7 +149,7 @@ async function main() {
     const sm = median(s);
     const dm = median(d);
     process.stdout.write(
-      `rows=${rows} models=12 threads=${threads} runs=${runs} load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n` +
+      `bin=${bin}\nrows=${rows} models=12 threads=${threads} runs=${runs} load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n` +
         `strata build   median ${Math.round(sm)} ms  min ${Math.round(Math.min(...s))} ms\n` +
         `direct duckdb  median ${Math.round(dm)} ms  min ${Math.round(Math.min(...d))} ms\n` +
         `ratio (median) ${(sm / dm).toFixed(3)}   ratio (min) ${(Math.min(...s) / Math.min(...d)).toFixed(3)}\n`,

@@ -51,10 +51,22 @@ export interface QueryResult {
 
 export type RelationKind = 'table' | 'view';
 
+/** What the driver reports about an executed statement (the last one, for a multi-statement string). */
+export interface ExecuteResult {
+  /**
+   * Rows written, when the driver reports them: CREATE TABLE AS, INSERT, COPY (PostgreSQL's
+   * command tag `SELECT n` / `INSERT 0 n`; DuckDB's `Count` result). Undefined otherwise.
+   */
+  rowsAffected?: number;
+}
+
 /** One session with the warehouse. Statements on one connection run one at a time. */
 export interface Connection {
-  /** Run statements that return nothing of interest. */
-  execute(sql: string): Promise<void>;
+  /**
+   * Run statements that return no rows of interest. `sql` may hold several statements
+   * separated by `;` (one round trip; they run in order and stop at the first error).
+   */
+  execute(sql: string): Promise<ExecuteResult>;
   /** Run a query and read all rows. */
   query(sql: string): Promise<QueryResult>;
 }

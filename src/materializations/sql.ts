@@ -27,7 +27,7 @@ export function dropSql(dialect: Dialect, relation: Relation, kind: RelationKind
   return `drop ${kind} if exists ${dialect.renderRelation(relation)} cascade`;
 }
 
-export { inTransaction } from '../adapters/transaction.js';
+export { executeInTransaction, inTransaction } from '../adapters/transaction.js';
 
 /** Hook SQL as configured: strings, or dbt's `{sql: ...}` objects. */
 function hookSql(hooks: unknown): string[] {

@@ -1,6 +1,6 @@
 /** `view`: replace the relation with a view, atomically. */
 import type { Materialization } from '../execution/types.js';
-import { bodySql, dropSql, inTransaction, runHooks, tmpRelation } from './sql.js';
+import { bodySql, dropSql, executeInTransaction, runHooks, tmpRelation } from './sql.js';
 
 /**
  * Drops whatever holds the name (table or view) and creates the view in one transaction,
@@ -20,12 +20,12 @@ export const view: Materialization = async ({ adapter, node }) => {
       await conn.execute(`create view ${dialect.renderRelation(tmp)} as ${body}`);
       await conn.execute(dropSql(dialect, tmp, 'view'));
     }
-    await inTransaction(conn, async () => {
-      // Drop rather than `create or replace`: PostgreSQL refuses to replace a view whose columns changed.
-      const kind = await adapter.relationKind(relation, conn);
-      if (kind) await conn.execute(dropSql(dialect, relation, kind));
-      await conn.execute(`create view ${dialect.renderRelation(relation)} as ${body}`);
-    });
+    // Drop rather than `create or replace`: PostgreSQL refuses to replace a view whose columns changed.
+    const kind = await adapter.relationKind(relation, conn);
+    await executeInTransaction(conn, [
+      ...(kind ? [dropSql(dialect, relation, kind)] : []),
+      `create view ${dialect.renderRelation(relation)} as ${body}`,
+    ]);
     await runHooks(conn, node, 'post_hook');
     return { message: 'CREATE VIEW' };
   });

@@ -53,6 +53,15 @@ for (const ta of ADAPTERS) {
       expect(await kind('t__strata_tmp')).toBeUndefined();
     });
 
+    it('table: the row count comes from the build and matches count(*), also when empty', async () => {
+      const sql = 'select a.n * 10 + b.n as x from (select 1 as n union all select 2 union all select 3) a, (select 1 as n union all select 2) b';
+      const res = await build(model('cnt', at({ materialized: 'table', sql })));
+      expect(res).toMatchObject({ message: 'CREATE TABLE (6 rows)', rowsAffected: 6 });
+      expect(await q(`select count(*) as n from ${rel('cnt')}`)).toEqual([{ n: 6 }]);
+      const empty = await build(model('cnt', at({ materialized: 'table', sql: 'select 1 as x where 1 = 0' })));
+      expect(empty).toMatchObject({ message: 'CREATE TABLE (0 rows)', rowsAffected: 0 });
+    });
+
     it('table: rebuilds a table that a view depends on', async () => {
       await build(model('base', at({ materialized: 'table', sql: 'select 1 as a' })));
       await build(model('dep', at({ sql: `select a from ${rel('base')}` })));

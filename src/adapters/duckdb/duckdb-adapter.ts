@@ -13,7 +13,7 @@ import type {
   CsvLoadOptions,
   RelationKind,
 } from '../adapter.js';
-import { inTransaction } from '../transaction.js';
+import { executeInTransaction, inTransaction } from '../transaction.js';
 import { readCsvSql } from './duckdb-csv.js';
 import { duckdbDialect } from './duckdb-dialect.js';
 import { DuckdbPool } from './duckdb-pool.js';
@@ -82,7 +82,7 @@ class DuckdbAdapter implements Adapter {
     const name = database
       ? `${this.dialect.quoteIdentifier(database)}.${this.dialect.quoteIdentifier(schema)}`
       : this.dialect.quoteIdentifier(schema);
-    const run = () => this.on(conn, (c) => c.execute(`create schema if not exists ${name}`));
+    const run = () => this.on(conn, async (c) => void (await c.execute(`create schema if not exists ${name}`)));
     const next = this.schemaLock.then(run, run);
     this.schemaLock = next.catch(() => undefined);
     return next;
@@ -93,22 +93,23 @@ class DuckdbAdapter implements Adapter {
     const tmpRel = { ...relation, identifier: relation.identifier + TMP_SUFFIX };
     const tmp = this.dialect.renderRelation(tmpRel);
     await this.createSchema(relation.schema, relation.database);
-    await this.withConnection(async (c) => {
-      await c.execute(`drop table if exists ${tmp}`);
-      await c.execute(`create table ${tmp} as ${readCsvSql(this.dialect, absPath, options)}`);
-    });
-    try {
-      await this.transaction(async (c) => {
+    return this.withConnection(async (c) => {
+      // One round trip for the build (a crashed run may have left the tmp), one lookup, one for the swap.
+      const built = await c.execute(`drop table if exists ${tmp}; create table ${tmp} as ${readCsvSql(this.dialect, absPath, options)}`);
+      try {
         const kind = await this.relationKind(relation, c);
-        if (kind) await c.execute(`drop ${kind} if exists ${target} cascade`);
-        await c.execute(`alter table ${tmp} rename to ${this.dialect.quoteIdentifier(relation.identifier)}`);
-      });
-    } catch (err) {
-      await this.withConnection((c) => c.execute(`drop table if exists ${tmp}`)).catch(() => undefined);
-      throw err;
-    }
-    const res = await this.withConnection((c) => c.query(`select count(*) as n from ${target}`));
-    return Number(res.rows[0]?.n ?? 0);
+        await executeInTransaction(c, [
+          ...(kind ? [`drop ${kind} if exists ${target} cascade`] : []),
+          `alter table ${tmp} rename to ${this.dialect.quoteIdentifier(relation.identifier)}`,
+        ]);
+      } catch (err) {
+        await c.execute(`drop table if exists ${tmp}`).catch(() => undefined);
+        throw err;
+      }
+      if (built.rowsAffected !== undefined) return built.rowsAffected;
+      const res = await c.query(`select count(*) as n from ${target}`);
+      return Number(res.rows[0]?.n ?? 0);
+    });
   }
 
   async cancel(): Promise<void> {

@@ -1,14 +1,20 @@
 /** A Strata Connection over one @duckdb/node-api connection. */
-import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Connection, QueryResult } from '../adapter.js';
+import { ResultReturnType, type DuckDBConnection } from '@duckdb/node-api';
+import type { Connection, ExecuteResult, QueryResult } from '../adapter.js';
 import { toJsValue } from './duckdb-values.js';
 
 /** Wraps a DuckDB connection; statements on it run one at a time (the pool guarantees it). */
 export class DuckdbConnection implements Connection {
   constructor(readonly raw: DuckDBConnection) {}
 
-  async execute(sql: string): Promise<void> {
-    await this.raw.run(sql);
+  /** CREATE TABLE AS / INSERT answer with one `Count` value: that is the row count. */
+  async execute(sql: string): Promise<ExecuteResult> {
+    const res = await this.raw.run(sql);
+    if (res.returnType === ResultReturnType.QUERY_RESULT || res.columnCount !== 1 || res.columnName(0) !== 'Count') {
+      return {};
+    }
+    const n = (await res.getRows())[0]?.[0];
+    return typeof n === 'bigint' || typeof n === 'number' ? { rowsAffected: Number(n) } : {};
   }
 
   async query(sql: string): Promise<QueryResult> {

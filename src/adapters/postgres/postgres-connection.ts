@@ -3,9 +3,12 @@
  * pool's type parsers (postgres-types.ts); errors are wrapped by postgres-errors.ts.
  */
 import type { PoolClient, QueryResult as PgResult } from 'pg';
-import type { ColumnMeta, Connection, QueryResult } from '../adapter.js';
+import type { ColumnMeta, Connection, ExecuteResult, QueryResult } from '../adapter.js';
 import { COMMON_TYPE_NAMES } from './postgres-types.js';
 import { wrapPgError } from './postgres-errors.js';
+
+/** Commands whose tag carries a count of rows written. */
+const ROW_COMMANDS = new Set(['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY']);
 
 /** Per-adapter cache of type OID → name for types outside COMMON_TYPE_NAMES. */
 export type TypeNameCache = Map<number, string>;
@@ -18,8 +21,12 @@ export class PostgresConnection implements Connection {
     private readonly password: string | undefined,
   ) {}
 
-  async execute(sql: string): Promise<void> {
-    await this.run(sql);
+  /** rowsAffected: the command tag's count (`SELECT n` of CREATE TABLE AS, `INSERT 0 n`, `COPY n`). */
+  async execute(sql: string): Promise<ExecuteResult> {
+    const raw = await this.run(sql);
+    const last = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+    const n = last?.rowCount;
+    return typeof n === 'number' && ROW_COMMANDS.has(last?.command ?? '') ? { rowsAffected: n } : {};
   }
 
   async query(sql: string): Promise<QueryResult> {
