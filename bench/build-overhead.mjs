@@ -7,7 +7,8 @@
  *
  *   npm run build && node bench/build-overhead.mjs [--rows 2000000] [--runs 5] [--threads 2] [--bin PATH]
  *
- * `--bin` points at another checkout's bin/strata.js (a "before" build for comparisons).
+ * `--bin` points at another checkout's bin/strata.js (a "before" build for comparisons); several,
+ * comma-separated, are run interleaved (each run: every bin, then direct) so they share the load.
  *
  * Both sides are separate node processes on a fresh database file each run, so both include
  * process start and opening DuckDB; Strata's side also includes load + compile and its
@@ -18,7 +19,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
@@ -127,33 +128,34 @@ async function main() {
   const rows = Number(arg('--rows', '2000000'));
   const runs = Number(arg('--runs', '5'));
   const threads = Number(arg('--threads', '2'));
-  const bin = arg('--bin', DEFAULT_BIN);
+  const bins = arg('--bin', DEFAULT_BIN).split(',').map((b) => resolve(b));
   const dir = mkdtempSync(join(tmpdir(), 'strata-overhead-'));
   try {
     writeProject(dir, rows, threads);
     const db = join(dir, 'bench.duckdb');
     const fresh = () => rmSync(db, { force: true }) ?? rmSync(`${db}.wal`, { force: true });
-    const strataRun = () => (fresh(), timed(process.execPath, [bin, 'build', '--project-dir', dir], dir));
-    strataRun(); // writes target/manifest.json; warms caches; not counted
+    const strataRun = (bin) => (fresh(), timed(process.execPath, [bin, 'build', '--project-dir', dir], dir));
+    for (const bin of bins) strataRun(bin); // writes target/manifest.json; warms caches; not counted
     const manifest = join(dir, 'target', 'manifest.json');
     const manifestCopy = join(dir, 'manifest.bench.json');
     writeFileSync(manifestCopy, readFileSync(manifest));
     const directRun = () => (fresh(), timed(process.execPath, [import.meta.filename, '--direct', manifestCopy, db], dir));
     directRun();
-    const s = [];
+    const s = bins.map(() => []);
     const d = [];
     for (let i = 0; i < runs; i++) {
-      s.push(strataRun());
+      bins.forEach((bin, b) => s[b].push(strataRun(bin)));
       d.push(directRun());
     }
-    const sm = median(s);
     const dm = median(d);
-    process.stdout.write(
-      `bin=${bin}\nrows=${rows} models=12 threads=${threads} runs=${runs} load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n` +
-        `strata build   median ${Math.round(sm)} ms  min ${Math.round(Math.min(...s))} ms\n` +
-        `direct duckdb  median ${Math.round(dm)} ms  min ${Math.round(Math.min(...d))} ms\n` +
-        `ratio (median) ${(sm / dm).toFixed(3)}   ratio (min) ${(Math.min(...s) / Math.min(...d)).toFixed(3)}\n`,
-    );
+    let out = `rows=${rows} models=12 threads=${threads} runs=${runs} load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}\n` +
+      `direct duckdb  median ${Math.round(dm)} ms  min ${Math.round(Math.min(...d))} ms\n`;
+    bins.forEach((bin, b) => {
+      const sm = median(s[b]);
+      out += `strata build (${bin})  median ${Math.round(sm)} ms  min ${Math.round(Math.min(...s[b]))} ms  ` +
+        `ratio (median) ${(sm / dm).toFixed(3)}  ratio (min) ${(Math.min(...s[b]) / Math.min(...d)).toFixed(3)}\n`;
+    });
+    process.stdout.write(out);
   } finally {
     if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });
   }
