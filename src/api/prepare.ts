@@ -4,7 +4,7 @@ import type { Dialect } from '../adapters/adapter.js';
 import { dialectFor } from '../adapters/registry.js';
 import { manifestArtifact } from '../artifacts/manifest.js';
 import { writeJsonAtomic } from '../artifacts/write.js';
-import { compileProject } from '../compiler/compile.js';
+import { compileWithCache } from '../compiler/cache.js';
 import { writeCompiled } from '../compiler/write.js';
 import type { Manifest, ResourceType } from '../compiler/types.js';
 import { ProjectGraph } from '../graph/graph.js';
@@ -25,17 +25,18 @@ export interface Prepared {
   targetDir: string;
 }
 
-/** Load, validate and compile the project; write manifest.json (compiled SQL is written per selection: writeCompiledFor). */
+/** Load, validate and compile the project (through the compile cache); write manifest.json (compiled SQL is written per selection: writeCompiledFor). */
 export async function prepare(options: CommonOptions): Promise<Prepared> {
   const invocationId = options.invocationId ?? randomUUID();
   const runStartedAt = options.runStartedAt ?? new Date();
   const project = await loadProject(options);
   for (const diagnostic of project.diagnostics) options.onEvent?.({ type: 'diagnostic', diagnostic });
   const dialect = dialectFor(project.target.type, project.target.file);
-  const manifest = compileProject(project, { dialect, invocationId, runStartedAt, env: options.env });
+  const targetDir = join(project.root, project.config.targetPath);
+  // Unchanged inputs reload the manifest from <target>/.strata-cache (see compiler/cache.ts).
+  const { manifest } = compileWithCache(project, { dialect, invocationId, runStartedAt, env: options.env }, join(targetDir, '.strata-cache'));
   const graph = ProjectGraph.fromManifest(manifest);
   graph.assertAcyclic();
-  const targetDir = join(project.root, project.config.targetPath);
   writeJsonAtomic(join(targetDir, 'manifest.json'), manifestArtifact(manifest, dialect, invocationId, runStartedAt));
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir };
 }
