@@ -3,7 +3,7 @@
  * One scan per model: k column tests of one 10M-row table, batched into one aggregate query vs
  * each test alone, on DuckDB and on a throwaway PostgreSQL (initdb + pg_ctl, stopped at the end).
  *
- *   npm run build && node bench/test-batching.mjs [--rows 10000000] [--runs 5] [--warehouses duckdb,postgres]
+ *   npm run build && node bench/test-batching.mjs [--rows 10000000] [--runs 5] [--warehouses duckdb,postgres] [--dist DIR]
  *
  * A generated Strata project has one table model `events` (built once through the API in dist/)
  * with 9 batchable tests: not_null ×4, accepted_values, accepted_range ×2, expression_is_true,
@@ -11,17 +11,18 @@
  *   (a) one test alone — not_null(id), and accepted_values(status) (a test that must read its column)
  *   (b) the 9 tests with batchTests: true  (one aggregate query)
  *   (c) the 9 tests with batchTests: false (one count query each)
- * Each figure is the median of --runs (one warm-up not counted) of the whole `test()` call
+ * `--dist a,b` measures several builds of Strata interleaved (before/after). Each figure is the median of --runs (one warm-up not counted) of the whole `test()` call
  * (load + compile + connect + queries). Reports ratios vs (a); the issue's goal is (b) ≤ 1.5 × (a).
  */
 import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
-const DIST = join(import.meta.dirname, '..', 'dist', 'index.js');
+const DIST = join(import.meta.dirname, '..', 'dist');
 
 function arg(name, dflt) {
   const i = process.argv.indexOf(name);
@@ -136,26 +137,26 @@ async function startPostgres() {
 
 // ---- the measurement ----
 
-async function measure(api, dir, runs) {
+async function measure(apis, dir, runs) {
   const cases = [
     ['a: not_null(id) alone', { select: ['t1_not_null_id'] }],
     ['a2: accepted_values(status) alone', { select: ['t3_accepted_values_status'] }],
     ['b: 9 tests batched', { select: TESTS, batchTests: true }],
     ['c: 9 tests each alone', { select: TESTS, batchTests: false }],
   ];
-  const times = cases.map(() => []);
+  const times = apis.map(() => cases.map(() => []));
   for (let r = -1; r < runs; r++) {
-    for (const [k, [name, opts]] of cases.entries()) {
+    for (const [k, [name, opts]] of cases.entries()) for (const [j, api] of apis.entries()) {
       const t = performance.now();
       const summary = await api.test({ projectDir: dir, ...opts });
       const ms = performance.now() - t;
       const bad = summary.results.filter((x) => x.status !== 'pass');
       const expected = opts.select.length;
       if (bad.length || summary.results.length !== expected) throw new Error(`${name}: ${JSON.stringify(summary.results.map((x) => [x.unique_id, x.status, x.message]))}`);
-      if (r >= 0) times[k].push(ms);
+      if (r >= 0) times[j][k].push(ms);
     }
   }
-  return cases.map(([name], k) => ({ name, median: median(times[k]), min: Math.min(...times[k]) }));
+  return apis.map((_, j) => cases.map(([name], k) => ({ name, median: median(times[j][k]), min: Math.min(...times[j][k]) })));
 }
 
 function report(warehouse, rows, results) {
@@ -172,7 +173,11 @@ async function main() {
   const rows = Number(arg('--rows', '10000000'));
   const runs = Number(arg('--runs', '5'));
   const warehouses = arg('--warehouses', 'duckdb,postgres').split(',');
-  const api = await import(DIST);
+  // Several comma-separated dist/ dirs (before/after) are measured interleaved, run by run.
+  const dists = arg('--dist', DIST).split(',').map((d) => resolve(d));
+  const apis = [];
+  for (const d of dists) apis.push(await import(pathToFileURL(join(d, 'index.js')).href));
+  const api = apis[0];
   for (const warehouse of warehouses) {
     const dir = mkdtempSync(join(tmpdir(), `strata-batching-${warehouse}-`));
     const pg = warehouse === 'postgres' ? await startPostgres() : undefined;
@@ -182,7 +187,8 @@ async function main() {
       const built = await api.build({ projectDir: dir, select: ['events'], exclude: ['test_type:data'] });
       if (built.results.some((x) => x.status !== 'success')) throw new Error(JSON.stringify(built.results));
       process.stdout.write(`${warehouse}: built events (${rows} rows) in ${Math.round(performance.now() - t)} ms\n`);
-      process.stdout.write(report(warehouse, rows, await measure(api, dir, runs)));
+      const results = await measure(apis, dir, runs);
+      dists.forEach((d, k) => process.stdout.write(`dist=${d}` + report(warehouse, rows, results[k])));
     } finally {
       pg?.stop();
       rmSync(dir, { recursive: true, force: true });

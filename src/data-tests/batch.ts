@@ -16,6 +16,19 @@ export function batchPredicate(test: ManifestNode): string | undefined {
 }
 
 /**
+ * The failure count of one test in the batch. A plain not_null (no `where`) is
+ * `count(*) - count(col)`: the nulls, without evaluating a predicate per row.
+ */
+function countSql(dialect: Dialect, test: ManifestNode, predicate: string): string {
+  const column = test.column_name;
+  if (test.test_metadata?.name === 'not_null' && test.test_metadata.namespace === undefined && column !== undefined) {
+    const quoted = dialect.quoteIdentifier(column);
+    if (predicate === `${quoted} is null`) return `(count(*) - count(${quoted}))`;
+  }
+  return `count(*) filter (where ${predicate})`;
+}
+
+/**
  * One query counting the failures of every test over `relationSql` (the rendered relation the
  * tests are attached to). Every test must have a batch predicate. Returns the SQL and, per test
  * unique_id, the column alias holding its failure count.
@@ -28,7 +41,7 @@ export function buildBatchQuery(dialect: Dialect, relationSql: string, tests: Ma
     if (predicate === undefined) throw new Error(`test ${test.unique_id} has no batch predicate`);
     const alias = `t${i + 1}`;
     aliases.set(test.unique_id, alias);
-    const count = `count(*) filter (where ${predicate})`;
+    const count = countSql(dialect, test, predicate);
     const limit = test.config.limit;
     const capped = limit === undefined || limit === null ? count : `least(${count}, ${Number(limit)})`;
     return `${capped} as ${dialect.quoteIdentifier(alias)}`;
