@@ -37,6 +37,8 @@ export interface TestBuildState extends TestCompileContext {
   templates: Map<string, Template>;
   /** Test names taken so far. */
   taken: Set<string>;
+  /** Folders of a YAML file below its resource root, by file (computed once per file). */
+  folders: Map<string, string[]>;
 }
 
 /** Compile a template once per compile and render it with `vars`. */
@@ -72,7 +74,7 @@ export function auditRelation(project: Project, name: string): Relation {
  * nodes and disabled tests are left out. Throws UserError at the YAML line of a bad declaration.
  */
 export function addDataTests(manifest: Manifest, ctx: TestCompileContext): void {
-  const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set() };
+  const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set(), folders: new Map() };
   const tests: ManifestNode[] = [];
   // Singular tests are named by their files: their names are taken before generic names are made.
   for (const file of ctx.project.files.tests) s.taken.add(baseName(file.relPath).name);

@@ -13,6 +13,12 @@ const RELATION_ARG = /^\s*(ref|source)\s*\(.*\)\s*$/s;
 
 /** Folders of a YAML file below its resource root: models/staging/x.yml → ['staging']. */
 function foldersOf(s: TestBuildState, file: string): string[] {
+  let folders = s.folders.get(file);
+  if (!folders) s.folders.set(file, (folders = computeFolders(s, file)));
+  return folders;
+}
+
+function computeFolders(s: TestBuildState, file: string): string[] {
   const parts = file.split('/').slice(0, -1);
   const c = s.project.config;
   for (const root of [...c.modelPaths, ...c.seedPaths, ...c.snapshotPaths, ...c.testPaths, ...c.macroPaths]) {
