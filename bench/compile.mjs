@@ -11,6 +11,9 @@
  * Reports median and min wall time and the median peak RSS. Projects are generated once
  * per N under the OS temp dir (deterministic, see generate.mjs) and removed afterwards
  * unless --keep.
+ *
+ * `compile (cold)` removes the compile cache (<target>/.strata-cache) before every run;
+ * `compile` and `ls` rows then run with the cache in place (warm: an unchanged project).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -56,10 +59,14 @@ function runOnce(args, runner) {
   return { ms, rssKb: m ? Number(m[1]) : NaN };
 }
 
-function measure(label, args, runs, runner) {
+function measure(label, args, runs, runner, beforeEach = () => {}) {
+  beforeEach();
   runOnce(args, runner); // warm the fs cache; not counted
   const samples = [];
-  for (let i = 0; i < runs; i++) samples.push(runOnce(args, runner));
+  for (let i = 0; i < runs; i++) {
+    beforeEach();
+    samples.push(runOnce(args, runner));
+  }
   const ms = samples.map((s) => s.ms);
   return {
     label,
@@ -83,15 +90,17 @@ try {
     const dir = join(work, `p${n}`);
     generate(n, dir);
     const base = ['--project-dir', dir];
+    const cold = () => rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
     const rows = [
+      ['compile (cold)', ['compile', ...base], cold],
       ['compile', ['compile', ...base]],
       ['ls', ['ls', ...base]],
       ['ls -s tag:x+', ['ls', '-s', 'tag:x+', ...base]],
     ]
       .filter(([label]) => commands.includes(label.split(' ')[0]))
-      .map(([label, args]) => measure(label, args, runs, runner));
+      .map(([label, args, before]) => measure(label, args, runs, runner, before));
     for (const r of rows) {
-      process.stdout.write(`N=${String(n).padEnd(6)} ${r.label.padEnd(14)} median ${String(r.median_ms).padStart(6)} ms  min ${String(r.min_ms).padStart(6)} ms  peak RSS ${String(r.rss_mb).padStart(5)} MB\n`);
+      process.stdout.write(`N=${String(n).padEnd(6)} ${r.label.padEnd(15)} median ${String(r.median_ms).padStart(6)} ms  min ${String(r.min_ms).padStart(6)} ms  peak RSS ${String(r.rss_mb).padStart(5)} MB\n`);
     }
     if (process.argv.includes('--breakdown')) {
       const { importMs, phases } = await breakdown(dir, 3);
