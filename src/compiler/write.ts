@@ -1,6 +1,6 @@
 /** Writing compiled SQL under target/compiled. */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { sha256 } from '../util/hash.js';
 import type { Manifest } from './types.js';
 
@@ -20,15 +20,39 @@ export function writeCompiled(manifest: Manifest, projectRoot: string, targetPat
   const previous = readIndex(indexPath);
   const next: Record<string, string> = { ...previous };
   const made = new Set<string>();
+  const listed = new Map<string, Set<string>>(); // directory → its entries (one readdir, not a stat per file)
+  const exists = (file: string): boolean => {
+    const dir = dirname(file);
+    let names = listed.get(dir);
+    if (!names) {
+      try {
+        names = new Set(readdirSync(dir));
+      } catch {
+        names = new Set();
+      }
+      listed.set(dir, names);
+    }
+    return names.has(basename(file));
+  };
+  // compiled_path is usually `<targetPath>/compiled/<key>`: its key is then a slice, not two path resolutions.
+  const prefix = isPlainRelative(targetPath) ? `${targetPath.replace(/\/+$/, '')}/compiled/` : undefined;
   let written = 0;
   for (const id of ids ?? Object.keys(manifest.nodes)) {
     const node = manifest.nodes[id];
     if (node?.compiled_code === undefined) continue;
-    const file = node.compiled_path ? resolve(projectRoot, node.compiled_path) : resolve(base, node.original_file_path);
-    const key = relative(compiledRoot, file);
+    let key: string;
+    let file: string;
+    const rest = prefix !== undefined && node.compiled_path?.startsWith(prefix) ? node.compiled_path.slice(prefix.length) : undefined;
+    if (rest !== undefined && isPlainKey(rest)) {
+      key = rest;
+      file = `${compiledRoot}/${key}`;
+    } else {
+      file = node.compiled_path ? resolve(projectRoot, node.compiled_path) : resolve(base, node.original_file_path);
+      key = relative(compiledRoot, file);
+    }
     const hash = sha256(node.compiled_code);
     next[key] = hash;
-    if (previous[key] === hash && existsSync(file)) continue;
+    if (previous[key] === hash && exists(file)) continue;
     const dir = dirname(file);
     if (!made.has(dir)) {
       mkdirSync(dir, { recursive: true });
@@ -42,6 +66,17 @@ export function writeCompiled(manifest: Manifest, projectRoot: string, targetPat
     writeFileSync(indexPath, JSON.stringify(next));
   }
   return written;
+}
+
+/** A relative POSIX path without empty, `.` or `..` segments (so slicing equals resolving). */
+function isPlainRelative(path: string): boolean {
+  if (isAbsolute(path) || path.includes('\\')) return false;
+  return path.replace(/\/+$/, '').split('/').every((part) => part !== '' && part !== '.' && part !== '..');
+}
+
+/** No empty, `.` or `..` segment, no backslash: `<compiledRoot>/<key>` is then already resolved. */
+function isPlainKey(key: string): boolean {
+  return key !== '' && !key.startsWith('.') && !key.endsWith('/') && !key.includes('/.') && !key.includes('//') && !key.includes('\\');
 }
 
 function readIndex(path: string): Record<string, string> {
