@@ -85,7 +85,7 @@ function codeFingerprint(): string {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(js|ts|json)$/.test(entry.name)) hash.update(`${path}\0`).update(readFileSync(path));
+      else if (/(\.js|\.json|(?<!\.d)\.ts)$/.test(entry.name)) hash.update(`${path}\0`).update(readFileSync(path));
     }
   };
   walk(root);
