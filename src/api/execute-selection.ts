@@ -19,8 +19,10 @@ import { prepare, selectIds, writeCompiledFor, type Prepared } from './prepare.j
 export interface RunSummary {
   /** One result per planned node, in plan order. */
   results: NodeResult[];
-  /** True when no node errored or failed (a test's warn is a success). */
+  /** True when no node errored or failed (a test's warn is a success) and the run was not cancelled. */
   success: boolean;
+  /** The run was cancelled (signal aborted, e.g. Ctrl-C): what had not finished was skipped. */
+  cancelled: boolean;
   elapsedSeconds: number;
   invocationId: string;
   /** Absolute path of run_results.json. */
@@ -57,6 +59,7 @@ export async function executeSelection(
     targetSchema: prepared.project.target.schema,
   });
   const results = await runPlan(command, prepared, plan, testRun, options);
+  const cancelled = options.signal?.aborted === true;
   const elapsedSeconds = (performance.now() - started) / 1000;
   const now = new Date();
   const runResultsPath = join(prepared.targetDir, 'run_results.json');
@@ -64,7 +67,8 @@ export async function executeSelection(
   writeJsonAtomic(runResultsPath, runResultsArtifact(results, prepared.invocationId, now, elapsedSeconds, args));
   const summary: RunSummary = {
     results,
-    success: results.every((r) => r.status !== 'error' && r.status !== 'fail'),
+    success: !cancelled && results.every((r) => r.status !== 'error' && r.status !== 'fail'),
+    cancelled,
     elapsedSeconds,
     invocationId: prepared.invocationId,
     runResultsPath,

@@ -54,6 +54,7 @@ function toOptions(flags: ParsedFlags, ctx: ProgramContext): RunOptions {
 }
 
 function finish(summary: RunSummary): void {
+  if (summary.cancelled) throw new RunFailure('interrupted: the run was cancelled; relations not yet swapped in were left as they were');
   if (!summary.success) {
     const failed = summary.results.filter((r) => r.status === 'error' || r.status === 'fail').length;
     const report = summary.reportPath ? ` (validation report: ${summary.reportPath})` : '';

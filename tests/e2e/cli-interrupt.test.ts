@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { expect, it } from 'vitest';
+import { run } from '../../src/api/build.js';
 import { strata } from '../support/cli.js';
 import { updateProject, writeProject } from '../support/project.js';
 
@@ -20,20 +21,21 @@ it('SIGINT cancels the running model and keeps the previous table', async () => 
     'models/versioned.sql':
       "{{ config(materialized='table') }}\nselect 2 as version from (select sum(a.range * b.range) as s from range(100000000) a, range(100000000) b)",
   });
-  const child = spawn(process.execPath, [BIN, 'run', '--project-dir', dir], { env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, [BIN, '--log-format', 'json', 'run', '--project-dir', dir], { env: { ...process.env, NO_COLOR: '1' } });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => {
     stdout += d.toString();
   });
-  // Interrupt once the run has started (its first line is printed before any node runs).
+  // Interrupt once the model's statement is under way (node_start, then a moment for the query).
   await new Promise<void>((resolve) => {
-    const check = () => (stdout.includes('Running') ? setTimeout(resolve, 300) : setTimeout(check, 50));
+    const check = () => (stdout.includes('"type":"node_start"') ? setTimeout(resolve, 300) : setTimeout(check, 50));
     check();
   });
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
   expect(code).toBe(1);
-  expect(stdout).toMatch(/ERROR\s+table\s+"main"\."versioned"/);
+  const done = stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.type === 'node_done');
+  expect(done).toMatchObject({ uniqueId: 'model.demo.versioned', result: { status: 'error' } });
 
   const results = JSON.parse(readFileSync(join(dir, 'target/run_results.json'), 'utf8'));
   expect(results.results[0].status).toBe('error');
@@ -48,4 +50,14 @@ it('SIGINT cancels the running model and keeps the previous table', async () => 
     conn.closeSync();
     db.closeSync();
   }
+});
+
+it('a run cancelled before its first node starts still exits 1, not 0', async () => {
+  const dir = writeProject({ 'models/a.sql': 'select 1 as a' });
+  const controller = new AbortController();
+  controller.abort();
+  const summary = await run({ projectDir: dir, signal: controller.signal });
+  expect(summary.cancelled).toBe(true);
+  expect(summary.success).toBe(false);
+  expect(summary.results.map((r) => r.status)).toEqual(['skipped']);
 });
