@@ -8,9 +8,10 @@
  * never cached. Only successful compiles are stored, so errors are always reported afresh.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic, writeJsonTo } from '../artifacts/write.js';
 import type { Project } from '../project/types.js';
 import { compileProject, type CompileOptions } from './compile.js';
 import type { Manifest } from './types.js';
@@ -113,10 +114,11 @@ function readEntry(file: string, key: string, env: Record<string, string | undef
 
 function writeEntry(file: string, header: Header, manifest: Manifest): void {
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(header)}\n${JSON.stringify(manifest)}`);
-    renameSync(tmp, file);
+    // Streamed: the manifest is never held as one string (see writeJsonTo).
+    writeFileAtomic(file, (fd) => {
+      writeSync(fd, `${JSON.stringify(header)}\n`);
+      writeJsonTo(fd, manifest, 0);
+    });
   } catch {
     // A read-only or full disk only loses the cache.
   }
