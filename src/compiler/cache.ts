@@ -63,11 +63,11 @@ export function compileWithCache(project: Project, options: CompileOptions, cach
 export function cacheKey(project: Project, options: Pick<CompileOptions, 'dialect'>): string | undefined {
   const hash = createHash('sha256');
   hash.update(`${FORMAT}\0${codeFingerprint()}\0${project.root}\0${options.dialect.type}\0`);
-  hash.update(JSON.stringify([project.config, project.target, project.vars]));
+  hash.update(JSON.stringify([project.config, project.target, project.vars], keyJson));
   const { propertyFiles, ...files } = project.files;
   const lists: Array<[string, ReadonlyArray<{ path: string; checksum: string; content: string }>]> = Object.entries(files);
   if (propertyFiles) lists.push(['propertyFiles', propertyFiles]);
-  else hash.update(JSON.stringify(project.properties));
+  else hash.update(JSON.stringify(project.properties, keyJson));
   for (const [kind, list] of lists) {
     hash.update(`\0${kind}:${list.length}`);
     for (const f of list) {
@@ -76,6 +76,13 @@ export function cacheKey(project: Project, options: Pick<CompileOptions, 'dialec
     }
   }
   return hash.digest('hex');
+}
+
+/** JSON.stringify replacer for hashing: Maps and Sets (properties by name) as entry lists, not `{}`. */
+function keyJson(_key: string, value: unknown): unknown {
+  if (value instanceof Map) return { __map: [...value] };
+  if (value instanceof Set) return { __set: [...value] };
+  return value;
 }
 
 /** sha256 over Strata's own code (dist/ when built, src/ under vitest). */

@@ -91,3 +91,22 @@ describe('compile cache', () => {
     await expect(compileBoth(dir)).rejects.toThrow(/unknown model 'nope'/);
   });
 });
+
+describe('cache key', () => {
+  it('changes with properties held in Maps when the project has no property file list', async () => {
+    const { cacheKey } = await import('../../src/compiler/cache.js');
+    const { makeProject, fixtureDialect } = await import('./compiler-fixture.js');
+    const dialect = fixtureDialect();
+    const a = makeProject({ models: { 'm.sql': 'select 1' }, modelProps: { m: { config: { alias: 'x' } } } });
+    const b = makeProject({ models: { 'm.sql': 'select 1' }, modelProps: { m: { config: { alias: 'y' } } } });
+    delete a.files.propertyFiles;
+    delete b.files.propertyFiles;
+    expect(cacheKey(a, { dialect })).not.toBe(cacheKey(b, { dialect }));
+    expect(cacheKey(a, { dialect })).toBe(cacheKey(makeProjectAgain(), { dialect }));
+    function makeProjectAgain() {
+      const p = makeProject({ models: { 'm.sql': 'select 1' }, modelProps: { m: { config: { alias: 'x' } } } });
+      delete p.files.propertyFiles;
+      return p;
+    }
+  });
+});
