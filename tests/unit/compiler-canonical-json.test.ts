@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/data-tests/test-names.js';
+import { randomValue, rng, type RandomValueShape } from '../support/random.js';
 
 /** The reference: JSON.stringify with a key-sorting replacer (what test identities always hashed). */
 const reference = (value: unknown): string =>
@@ -7,30 +8,19 @@ const reference = (value: unknown): string =>
     v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
   );
 
-/** A deterministic pseudo-random generator (no Math.random: failures must reproduce). */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => ((x = (x * 1103515245 + 12345) % 2147483648) / 2147483648);
-}
-
-function randomValue(next: () => number, depth: number): unknown {
-  const r = next();
-  if (depth > 3 || r < 0.35) {
-    const leaves = [null, undefined, true, false, 0, -0, 1.5, -7, 1e21, NaN, Infinity, '', 'a"b', 'é\n\u2028', 'x y'];
-    return leaves[Math.floor(next() * leaves.length)];
-  }
-  if (r < 0.6) return Array.from({ length: Math.floor(next() * 4) }, () => randomValue(next, depth + 1));
-  const keys = ['b', 'a', 'B', '_', 'é', 'a b', 'status', 'values', 'column_name', '1', '10', '9', '01'];
-  const out: Record<string, unknown> = {};
-  for (let i = Math.floor(next() * 5); i > 0; i--) out[keys[Math.floor(next() * keys.length)]!] = randomValue(next, depth + 1);
-  return out;
-}
+const SHAPE: RandomValueShape = {
+  leaves: [null, undefined, true, false, 0, -0, 1.5, -7, 1e21, NaN, Infinity, '', 'a"b', 'é\n\u2028', 'x y'],
+  keys: ['b', 'a', 'B', '_', 'é', 'a b', 'status', 'values', 'column_name', '1', '10', '9', '01'],
+  maxDepth: 3,
+  leafBelow: 0.35,
+  arrayBelow: 0.6,
+};
 
 describe('canonicalJson', () => {
   it('matches the key-sorting replacer on random plain data (integer-like keys included)', () => {
     const next = rng(42);
     for (let i = 0; i < 3000; i++) {
-      const value = randomValue(next, 0);
+      const value = randomValue(next, SHAPE);
       expect(canonicalJson(value)).toBe(reference(value));
     }
   });
