@@ -7,7 +7,8 @@ import { auditRelation, relationSql, renderCached, sha256, withLimit, type TestB
 import type { AttachedDeclaration } from './declarations.js';
 import { GENERIC_TESTS, TEMPLATES, type GenericTestInput } from './generic-tests.js';
 import { resolveTestConfig, splitTestArgs } from './test-config.js';
-import { canonicalJson, genericTestName, sanitize, uniqueTestName } from './test-names.js';
+import { canonicalJson } from '../util/canonical-json.js';
+import { genericTestName, sanitize, uniqueTestName } from './test-names.js';
 
 const RELATION_ARG = /^\s*(ref|source)\s*\(.*\)\s*$/s;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson } from '../../src/data-tests/test-names.js';
+import { canonicalJson } from '../../src/util/canonical-json.js';
 import { randomValue, rng, type RandomValueShape } from '../support/random.js';
 
 /** The reference: JSON.stringify with a key-sorting replacer (what test identities always hashed). */
