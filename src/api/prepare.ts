@@ -37,7 +37,8 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const { manifest } = compileWithCache(project, { dialect, invocationId, runStartedAt, env: options.env }, join(targetDir, '.strata-cache'));
   const graph = ProjectGraph.fromManifest(manifest);
   graph.assertAcyclic();
-  writeJsonAtomic(join(targetDir, 'manifest.json'), manifestArtifact(manifest, dialect, invocationId, runStartedAt));
+  // Compact, as dbt writes it: the largest artifact, read by tools rather than people.
+  writeJsonAtomic(join(targetDir, 'manifest.json'), manifestArtifact(manifest, dialect, invocationId, runStartedAt), 0);
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir };
 }
 

@@ -1,10 +1,13 @@
 import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
-/** Write JSON atomically (temp file + rename), so a crash never leaves half an artifact. */
-export function writeJsonAtomic(absPath: string, value: unknown): void {
+/**
+ * Write JSON atomically (temp file + rename), so a crash never leaves half an artifact.
+ * `indent` 0 writes compact JSON (manifest.json, like dbt's: tens of MB at 10k models).
+ */
+export function writeJsonAtomic(absPath: string, value: unknown, indent = 2): void {
   writeFileAtomic(absPath, (fd) => {
-    writeJsonTo(fd, value, 2);
+    writeJsonTo(fd, value, indent);
     writeSync(fd, '\n');
   });
 }
