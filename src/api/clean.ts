@@ -1,12 +1,13 @@
 import { rmSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UserError } from '../errors.js';
-import { loadProject } from '../project/load.js';
+import { loadProjectConfig } from '../project/load-config.js';
 import type { CommonOptions } from './options.js';
 
-/** `strata clean`: delete the clean-targets (default: target/). Returns the removed paths. */
+/** `strata clean`: delete the clean-targets (default: target/); needs no profile. Returns the removed paths. */
 export async function clean(options: CommonOptions = {}): Promise<string[]> {
-  const project = await loadProject(options);
+  const project = await loadProjectConfig(options);
+  for (const diagnostic of project.diagnostics) options.onEvent?.({ type: 'diagnostic', diagnostic });
   const removed: string[] = [];
   for (const entry of project.config.cleanTargets) {
     const abs = resolve(project.root, entry);

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { strata } from '../support/cli.js';
-import { writeProject } from '../support/project.js';
+import { updateProject, writeProject } from '../support/project.js';
 
 const project = writeProject;
 
@@ -61,6 +61,17 @@ describe('strata ls / compile / debug / clean', () => {
     const res = strata(['clean', '--project-dir', dir]);
     expect(res.code).toBe(0);
     expect(existsSync(join(dir, 'target'))).toBe(false);
+  });
+
+  it('clean needs no profiles.yml, and refuses a clean-target outside the project', () => {
+    const dir = project({ 'target/x.txt': 'x' });
+    rmSync(join(dir, 'profiles.yml'));
+    expect(strata(['clean', '--project-dir', dir]).code).toBe(0);
+    expect(existsSync(join(dir, 'target'))).toBe(false);
+    updateProject(dir, { 'project.yml': 'name: demo\nclean-targets: [target, ../elsewhere]\n' });
+    const res = strata(['clean', '--project-dir', dir]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain("clean-targets entry '../elsewhere' is outside the project directory");
   });
 });
 
