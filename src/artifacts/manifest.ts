@@ -27,11 +27,7 @@ export function manifestArtifact(
   const sources: ManifestArtifact['sources'] = {};
   for (const src of Object.values(manifest.sources)) sources[src.unique_id] = sourceArtifact(src, dialect);
   return {
-    metadata: {
-      ...metadata('manifest', invocationId, generatedAt),
-      project_name: manifest.projectName,
-      adapter_type: manifest.adapterType,
-    },
+    metadata: manifestMetadata(manifest, invocationId, generatedAt),
     nodes,
     sources,
     macros: manifest.macros,
@@ -42,6 +38,11 @@ export function manifestArtifact(
     parent_map: manifest.parent_map,
     child_map: manifest.child_map,
   };
+}
+
+/** The `metadata` block of manifest.json (its first key), alone: cheap, for reusing a cached body. */
+export function manifestMetadata(manifest: Manifest, invocationId: string, generatedAt: Date): ManifestArtifact['metadata'] {
+  return { ...metadata('manifest', invocationId, generatedAt), project_name: manifest.projectName, adapter_type: manifest.adapterType };
 }
 
 function nodeArtifact(node: ManifestNode, dialect: Dialect): Record<string, unknown> {
