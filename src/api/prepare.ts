@@ -1,15 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dialect } from '../adapters/adapter.js';
 import { dialectFor } from '../adapters/registry.js';
-import { manifestArtifact } from '../artifacts/manifest.js';
-import { writeJsonAtomic } from '../artifacts/write.js';
-import { compileWithCache } from '../compiler/cache.js';
+import { manifestArtifact, manifestMetadata } from '../artifacts/manifest.js';
+import { writeFileAtomic, writeJsonAtomic } from '../artifacts/write.js';
+import { cacheKey, compileRecordingEnv, copyArtifactBody, readCacheEntry, storeArtifactBody, writeCacheEntry } from '../compiler/cache.js';
 import { writeCompiled } from '../compiler/write.js';
 import type { Manifest, ResourceType } from '../compiler/types.js';
 import { ProjectGraph } from '../graph/graph.js';
 import { selectWithReport } from '../graph/select.js';
-import { loadProject } from '../project/load.js';
+import { loadProjectInputs, withLazyProperties, withProperties } from '../project/load.js';
+import { readProperties } from '../project/properties.js';
 import type { Project } from '../project/types.js';
 import type { CommonOptions, SelectionOptions } from './options.js';
 
@@ -25,21 +27,82 @@ export interface Prepared {
   targetDir: string;
 }
 
-/** Load, validate and compile the project (through the compile cache); write manifest.json (compiled SQL is written per selection: writeCompiledFor). */
+/**
+ * Load, validate and compile the project; write manifest.json (compiled SQL is written per
+ * selection: writeCompiledFor). Unchanged inputs are served from <target>/.strata-cache (see
+ * compiler/cache.ts): the key is computed from the raw bytes of every file, so a hit skips
+ * parsing and validating the properties YAML and re-emits the warnings stored with the entry.
+ */
 export async function prepare(options: CommonOptions): Promise<Prepared> {
   const invocationId = options.invocationId ?? randomUUID();
   const runStartedAt = options.runStartedAt ?? new Date();
-  const project = await loadProject(options);
+  const inputs = await loadProjectInputs(options);
+  const dialect = dialectFor(inputs.target.type, inputs.target.file);
+  const targetDir = join(inputs.root, inputs.config.targetPath);
+  const cacheDir = join(targetDir, '.strata-cache');
+  const key = cacheKey(inputs, { dialect });
+  const hit = key === undefined ? undefined : readCacheEntry(cacheDir, key, options.env ?? process.env);
+  const loadedBefore = inputs.diagnostics.length;
+  let project: Project;
+  if (hit) {
+    project = withLazyProperties(inputs);
+    project.diagnostics.push(...hit.diagnostics);
+  } else {
+    project = withProperties(inputs, readProperties(inputs.files.propertyFiles, inputs.validators, inputs.diagnostics));
+  }
   for (const diagnostic of project.diagnostics) options.onEvent?.({ type: 'diagnostic', diagnostic });
-  const dialect = dialectFor(project.target.type, project.target.file);
-  const targetDir = join(project.root, project.config.targetPath);
-  // Unchanged inputs reload the manifest from <target>/.strata-cache (see compiler/cache.ts).
-  const { manifest } = compileWithCache(project, { dialect, invocationId, runStartedAt, env: options.env }, join(targetDir, '.strata-cache'));
+  const compileOptions = { dialect, invocationId, runStartedAt, env: options.env };
+  const compiled = hit ? undefined : compileRecordingEnv(project, compileOptions);
+  const manifest = hit?.manifest ?? compiled!.manifest;
   const graph = ProjectGraph.fromManifest(manifest);
   graph.assertAcyclic();
-  // Compact, as dbt writes it: the largest artifact, read by tools rather than people.
-  writeJsonAtomic(join(targetDir, 'manifest.json'), manifestArtifact(manifest, dialect, invocationId, runStartedAt), 0);
+  const entryId = compiled && key !== undefined
+    ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest })
+    : hit?.id;
+  writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId, !!hit);
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir };
+}
+
+/**
+ * manifest.json, compact as dbt writes it. Everything after its `metadata` (the first key, the only
+ * per-run part) depends only on the manifest and the dialect, so it is kept with the cache entry
+ * and copied on a hit instead of re-serializing ~70 MB.
+ */
+function writeManifest(
+  file: string,
+  a: { manifest: Manifest; dialect: Dialect; invocationId: string; runStartedAt: Date },
+  cacheDir: string,
+  entryId: string | undefined,
+  hit: boolean,
+): void {
+  const prefix = `{"metadata":${JSON.stringify(manifestMetadata(a.manifest, a.invocationId, a.runStartedAt))},`;
+  if (hit && entryId !== undefined) {
+    const missing = new Error('no cached artifact body');
+    try {
+      writeFileAtomic(file, (fd) => {
+        writeSync(fd, prefix);
+        if (!copyArtifactBody(cacheDir, entryId, fd)) throw missing; // the temp file is removed
+      });
+      return;
+    } catch (e) {
+      if (e !== missing) throw e;
+    }
+  }
+  const artifact = manifestArtifact(a.manifest, a.dialect, a.invocationId, a.runStartedAt);
+  writeJsonAtomic(file, artifact, 0);
+  if (entryId !== undefined && startsWith(file, prefix)) storeArtifactBody(cacheDir, entryId, file, Buffer.byteLength(prefix));
+}
+
+/** Whether `file` begins with `text` (the artifact was laid out as the cached body expects). */
+function startsWith(file: string, text: string): boolean {
+  const expected = Buffer.from(text);
+  const fd = openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(expected.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(expected);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Apply --select / --exclude; warns (as a diagnostic event) about selectors that match nothing. */

@@ -1,25 +1,31 @@
 /**
  * A whole-manifest compile cache under `<target>/.strata-cache/`. The key is a sha256 of every
- * input a compile reads: each project file's path and content hash, the parsed properties when
- * no file list is known, project config, vars, the resolved target, the project root, the dialect
- * and a fingerprint of Strata's own code (so a rebuilt compiler never reads an older entry).
+ * input a compile reads: each project file's path and content hash (properties YAML by its bytes,
+ * so a hit is decided before it is parsed), the parsed properties when no file list is known,
+ * project config, vars, the resolved target and the bytes of profiles.yml, the project root, the
+ * dialect and a fingerprint of Strata's own code (so a rebuilt compiler never reads an older entry).
+ * The entry keeps the warnings of the skipped parse, and `artifact-body` the manifest.json text
+ * after its per-run metadata (see api/prepare.ts).
  * env_var() reads are recorded and stored with the entry; a hit requires the same values.
  * Projects whose templates mention run_started_at or invocation_id (different on every run) are
  * never cached. Only successful compiles are stored, so errors are always reported afresh.
  */
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic, writeJsonTo } from '../artifacts/write.js';
+import type { Diagnostic } from '../errors.js';
 import type { Project } from '../project/types.js';
 import { compileProject, type CompileOptions } from './compile.js';
 import type { Manifest } from './types.js';
 
 /** Bumped when the entry format changes. */
-const FORMAT = 'strata-compile-cache/1';
+const FORMAT = 'strata-compile-cache/2';
 /** Template names whose values differ on every run: their presence disables the cache. */
 const PER_RUN = /\b(run_started_at|invocation_id)\b/;
+/** Copy buffer for the manifest.json body. */
+const COPY_CHUNK = 1 << 20;
 
 /** A compile through the cache: the manifest and whether it came from the cache. */
 export interface CachedCompile {
@@ -27,11 +33,22 @@ export interface CachedCompile {
   hit: boolean;
 }
 
+/** What a hit yields: the manifest and the load warnings of the compile that stored it. */
+export interface CacheEntry {
+  manifest: Manifest;
+  /** Warnings of the parse stages a hit skips (properties YAML), to be re-emitted as they were. */
+  diagnostics: Diagnostic[];
+  /** Identifies the entry; the cached manifest.json body belongs to it (see copyArtifactBody). */
+  id: string;
+}
+
 interface Header {
   format: string;
   key: string;
+  id: string;
   /** env_var() names read by the compile → their values (null = unset). */
   env: Record<string, string | null>;
+  diagnostics: Diagnostic[];
 }
 
 /**
@@ -41,29 +58,42 @@ interface Header {
 export function compileWithCache(project: Project, options: CompileOptions, cacheDir: string): CachedCompile {
   const env = options.env ?? process.env;
   const key = cacheKey(project, options);
-  const file = join(cacheDir, 'manifest.json');
   if (key !== undefined) {
-    const cached = readEntry(file, key, env);
-    if (cached) return { manifest: cached, hit: true };
+    const cached = readCacheEntry(cacheDir, key, env);
+    if (cached) return { manifest: cached.manifest, hit: true };
   }
+  const { manifest, reads } = compileRecordingEnv(project, options);
+  if (key !== undefined) writeCacheEntry(cacheDir, { key, env: reads, diagnostics: [], manifest });
+  return { manifest, hit: false };
+}
+
+/** compileProject, recording every env_var() read (name → value, null = unset) for the cache entry. */
+export function compileRecordingEnv(project: Project, options: CompileOptions): { manifest: Manifest; reads: Record<string, string | null> } {
   const reads: Record<string, string | null> = {};
-  const recording = new Proxy(env, {
+  const recording = new Proxy(options.env ?? process.env, {
     get(target, name) {
       const value = target[name as string];
       if (typeof name === 'string') reads[name] = value ?? null;
       return value;
     },
   });
-  const manifest = compileProject(project, { ...options, env: recording });
-  if (key !== undefined) writeEntry(file, { format: FORMAT, key, env: reads }, manifest);
-  return { manifest, hit: false };
+  return { manifest: compileProject(project, { ...options, env: recording }), reads };
 }
 
+/** What the key is computed from: a Project, or its inputs before properties are parsed (then property files are hashed by content). */
+export type CacheKeyInputs = Omit<Project, 'properties'> & { properties?: Project['properties'] };
+
 /** The cache key of a compile, or undefined when the project must not be cached. */
-export function cacheKey(project: Project, options: Pick<CompileOptions, 'dialect'>): string | undefined {
+export function cacheKey(project: CacheKeyInputs, options: Pick<CompileOptions, 'dialect'>): string | undefined {
   const hash = createHash('sha256');
   hash.update(`${FORMAT}\0${codeFingerprint()}\0${project.root}\0${options.dialect.type}\0`);
   hash.update(JSON.stringify([project.config, project.target, project.vars], keyJson));
+  // The resolved target covers what profiles.yml yields; its bytes are hashed too (any edit → a miss).
+  try {
+    hash.update(readFileSync(project.target.file));
+  } catch {
+    hash.update('\0(no profiles file)\0'); // a Project built in memory: the resolved target alone
+  }
   const { propertyFiles, ...files } = project.files;
   const lists: Array<[string, ReadonlyArray<{ path: string; checksum: string; content: string }>]> = Object.entries(files);
   if (propertyFiles) lists.push(['propertyFiles', propertyFiles]);
@@ -100,10 +130,11 @@ function codeFingerprint(): string {
   return hash.digest('hex');
 }
 
-function readEntry(file: string, key: string, env: Record<string, string | undefined>): Manifest | undefined {
+/** The entry stored under `cacheDir` for `key`, when the env_var() values it read are unchanged. */
+export function readCacheEntry(cacheDir: string, key: string, env: Record<string, string | undefined>): CacheEntry | undefined {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(join(cacheDir, 'manifest.json'), 'utf8');
   } catch {
     return undefined;
   }
@@ -113,20 +144,78 @@ function readEntry(file: string, key: string, env: Record<string, string | undef
     const header = JSON.parse(text.slice(0, newline)) as Header;
     if (header.format !== FORMAT || header.key !== key) return undefined;
     for (const [name, value] of Object.entries(header.env)) if ((env[name] ?? null) !== value) return undefined;
-    return JSON.parse(text.slice(newline + 1)) as Manifest;
+    return { manifest: JSON.parse(text.slice(newline + 1)) as Manifest, diagnostics: header.diagnostics, id: header.id };
   } catch {
     return undefined;
   }
 }
 
-function writeEntry(file: string, header: Header, manifest: Manifest): void {
+/** Store a successful compile; returns the new entry's id (undefined when the cache cannot be written). */
+export function writeCacheEntry(
+  cacheDir: string,
+  entry: { key: string; env: Record<string, string | null>; diagnostics: Diagnostic[]; manifest: Manifest },
+): string | undefined {
+  const header: Header = { format: FORMAT, key: entry.key, id: randomUUID(), env: entry.env, diagnostics: entry.diagnostics };
   try {
     // Streamed: the manifest is never held as one string (see writeJsonTo).
-    writeFileAtomic(file, (fd) => {
+    writeFileAtomic(join(cacheDir, 'manifest.json'), (fd) => {
       writeSync(fd, `${JSON.stringify(header)}\n`);
-      writeJsonTo(fd, manifest, 0);
+      writeJsonTo(fd, entry.manifest, 0);
     });
+    return header.id;
   } catch {
     // A read-only or full disk only loses the cache.
+    return undefined;
+  }
+}
+
+/**
+ * Remember the bytes of `file` from `offset` on as the artifact body of entry `id`
+ * (`<cacheDir>/artifact-body`, first line the id). Copied in chunks: never held whole.
+ */
+export function storeArtifactBody(cacheDir: string, id: string, file: string, offset: number): void {
+  try {
+    const input = openSync(file, 'r');
+    try {
+      writeFileAtomic(join(cacheDir, 'artifact-body'), (fd) => {
+        writeSync(fd, `${id}\n`);
+        copyFrom(input, offset, fd);
+      });
+    } finally {
+      closeSync(input);
+    }
+  } catch {
+    // Only loses the fast path.
+  }
+}
+
+/**
+ * Append the artifact body stored for entry `id` to the open file `fd`. False (nothing written)
+ * when there is none for that entry: the caller then writes the artifact in full.
+ */
+export function copyArtifactBody(cacheDir: string, id: string, fd: number): boolean {
+  let input: number;
+  try {
+    input = openSync(join(cacheDir, 'artifact-body'), 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(id.length + 1);
+    if (readSync(input, head, 0, head.length, 0) !== head.length || head.toString('utf8') !== `${id}\n`) return false;
+    copyFrom(input, head.length, fd);
+    return true;
+  } finally {
+    closeSync(input);
+  }
+}
+
+function copyFrom(input: number, offset: number, output: number): void {
+  const buffer = Buffer.allocUnsafe(COPY_CHUNK);
+  for (let position = offset; ; ) {
+    const n = readSync(input, buffer, 0, COPY_CHUNK, position);
+    if (n === 0) return;
+    writeSync(output, buffer, 0, n);
+    position += n;
   }
 }
