@@ -2,15 +2,12 @@
  * loadProject: project file → profile target → vars → files → properties.
  * Plain data out; no warehouse access. Every YAML file is parsed once and validated.
  */
-import { resolve } from 'node:path';
-import type { Diagnostic } from '../errors.js';
 import { discoverFiles } from './discover.js';
 import { loadProfileTarget } from './profiles.js';
-import { readProjectFile } from './project-file.js';
 import { readProperties } from './properties.js';
 import type { LoadOptions, Project, ProjectProperties } from './types.js';
-import { loadPrecompiled } from './schemas/precompiled.js';
-import { createValidators, type Validators } from './validate.js';
+import { loadProjectConfig } from './load-config.js';
+import type { Validators } from './validate.js';
 import { mergeVars } from './vars.js';
 
 /**
@@ -34,10 +31,7 @@ export async function loadProject(options: LoadOptions = {}): Promise<Project> {
 
 /** The first stage of loadProject: everything but the properties YAML (see ProjectInputs). */
 export async function loadProjectInputs(options: LoadOptions = {}): Promise<ProjectInputs> {
-  const root = resolve(options.projectDir ?? process.cwd());
-  const diagnostics: Diagnostic[] = [];
-  const validators = createValidators(await loadPrecompiled());
-  const { config } = readProjectFile(root, validators, diagnostics);
+  const { root, config, diagnostics, validators } = await loadProjectConfig(options);
   // --vars is checked before the profile so a bad flag is reported even without a profile.
   const vars = mergeVars(config.vars, options.vars);
   const target = loadProfileTarget(root, config.profile, options, validators, diagnostics);

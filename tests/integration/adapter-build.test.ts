@@ -2,12 +2,12 @@
  * Build-level adapter behaviour on every warehouse: Ctrl-C (an aborted signal) cancels the
  * running statement promptly and leaves the previously built relation intact.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { build, run } from '../../src/index.js';
 import { createAdapter } from '../../src/adapters/registry.js';
 import { loadProject } from '../../src/project/load.js';
 import { ADAPTERS } from '../support/adapters.js';
-import { removeProject, updateProject, writeProject } from '../support/project.js';
+import { updateProject, writeProject } from '../support/project.js';
 
 /** A table model body that runs for a long time unless cancelled. */
 const SLOW_MODEL: Record<string, string> = {
@@ -15,8 +15,6 @@ const SLOW_MODEL: Record<string, string> = {
   duckdb: 'select 2 as version from (select sum(a.range * b.range) as s from range(100000000) a, range(100000000) b)',
 };
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach(removeProject));
 
 for (const a of ADAPTERS) {
   describe.skipIf(!a.available())(`build cancellation: ${a.name}`, () => {
@@ -25,7 +23,6 @@ for (const a of ADAPTERS) {
         'profiles.yml': a.profilesYml('demo', a.uniqueSchema('cancel')),
         'models/versioned.sql': "{{ config(materialized='table') }}\nselect 1 as version",
       });
-      dirs.push(dir);
       expect((await build({ projectDir: dir })).success).toBe(true);
 
       updateProject(dir, { 'models/versioned.sql': `{{ config(materialized='table') }}\n${SLOW_MODEL[a.name]}` });

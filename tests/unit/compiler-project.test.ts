@@ -1,14 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dialectFor } from '../../src/adapters/registry.js';
 import { compileProject } from '../../src/compiler/compile.js';
 import { writeCompiled } from '../../src/compiler/write.js';
 import { loadProject } from '../../src/project/load.js';
-import { removeProject, writeProject } from '../support/project.js';
+import { writeProject } from '../support/project.js';
 
-const dirs: string[] = [];
-afterEach(() => dirs.splice(0).forEach(removeProject));
 
 describe('compile a project loaded from disk', () => {
   it('loads, compiles with the DuckDB dialect and writes compiled SQL', async () => {
@@ -22,7 +20,6 @@ describe('compile a project loaded from disk', () => {
       'models/docs.md': '{% docs orders %}Orders fact.{% enddocs %}',
       'macros/cents.sql': '{% macro cents(col) %}{{ col }} / 100{% endmacro %}',
     });
-    dirs.push(dir);
     const project = await loadProject({ projectDir: dir, env: {} });
     const manifest = compileProject(project, { dialect: dialectFor(project.target.type), invocationId: 'i', runStartedAt: new Date(0) });
     const orders = manifest.nodes['model.demo.orders']!;
