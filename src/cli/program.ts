@@ -1,20 +1,13 @@
 /** The commander program: commands, their flags (from the one flag table) and their actions. */
+// Each action imports its api module when it runs (`await import(...)`), so `--version`,
+// `--help` and every command load only what they use (nunjucks, ajv, yaml, the adapters).
 import { Command, Option } from 'commander';
-import { build, run, seed } from '../api/build.js';
-import { test } from '../api/test.js';
-import { clean } from '../api/clean.js';
-import { compile } from '../api/compile.js';
-import { debug } from '../api/debug.js';
 import type { RunSummary } from '../api/execute-selection.js';
-import { list } from '../api/list.js';
 import type { RunOptions } from '../api/options.js';
 import type { ResourceType } from '../compiler/types.js';
 import { RunFailure, UserError } from '../errors.js';
-import { formatFreshness } from '../sources/freshness-format.js';
-import { sourceFreshness } from '../sources/freshness.js';
 import { COMMON_FLAGS, FLAGS, GLOBAL_FLAGS, type FlagName, type FlagSpec, type ParsedFlags } from './options.js';
 import type { Reporter } from './reporter.js';
-import { formatListing } from './list-format.js';
 
 export interface ProgramContext {
   /** Created once global flags are known. */
@@ -74,19 +67,20 @@ export function createProgram(ctx: ProgramContext): Command {
   for (const spec of Object.values(GLOBAL_FLAGS)) addFlag(program, spec);
 
   command(program, 'build', 'load seeds, build models and run their tests in DAG order', [...RUN_FLAGS, 'junitXml']).action(
-    async (flags: ParsedFlags) => finish(await build(toOptions(flags, ctx))),
+    async (flags: ParsedFlags) => finish(await (await import('../api/build.js')).build(toOptions(flags, ctx))),
   );
   command(program, 'test', 'run the selected data and unit tests (builds nothing)', [...RUN_FLAGS, 'junitXml']).action(
-    async (flags: ParsedFlags) => finish(await test(toOptions(flags, ctx))),
+    async (flags: ParsedFlags) => finish(await (await import('../api/test.js')).test(toOptions(flags, ctx))),
   );
   command(program, 'run', 'build models (no seeds)', RUN_FLAGS).action(async (flags: ParsedFlags) =>
-    finish(await run(toOptions(flags, ctx))),
+    finish(await (await import('../api/build.js')).run(toOptions(flags, ctx))),
   );
   command(program, 'seed', 'load seed CSV files', RUN_FLAGS).action(async (flags: ParsedFlags) =>
-    finish(await seed(toOptions(flags, ctx))),
+    finish(await (await import('../api/build.js')).seed(toOptions(flags, ctx))),
   );
   command(program, 'compile', 'render models to SQL under target/compiled (no warehouse access)', ['select', 'exclude']).action(
     async (flags: ParsedFlags) => {
+      const { compile } = await import('../api/compile.js');
       const summary = await compile(toOptions(flags, ctx));
       ctx.reporter().line(`Compiled ${summary.nodes.length} nodes; manifest at ${summary.manifestPath}`);
     },
@@ -98,10 +92,13 @@ export function createProgram(ctx: ProgramContext): Command {
       if (!['name', 'path', 'json'].includes(format)) {
         throw new UserError(`unknown --output '${format}'`, { hint: 'use one of: name, path, json' });
       }
+      const { list } = await import('../api/list.js');
+      const { formatListing } = await import('./list-format.js');
       const nodes = await list({ ...toOptions(flags, ctx), resourceTypes: flags.resourceType as ResourceType[] | undefined });
       for (const line of formatListing(nodes, format)) ctx.reporter().line(line);
     });
   command(program, 'debug', 'show the resolved configuration and test the connection', []).action(async (flags: ParsedFlags) => {
+    const { debug } = await import('../api/debug.js');
     const report = await debug(toOptions(flags, ctx));
     const r = ctx.reporter();
     r.line(`project:  ${report.projectDir} (${report.projectFile})`);
@@ -112,12 +109,15 @@ export function createProgram(ctx: ProgramContext): Command {
     else throw new UserError(`connection test failed: ${report.connection.error}`, { file: report.profilesFile, hint: 'check the target settings in profiles.yml' });
   });
   command(program, 'clean', 'delete the clean-targets (default: target/)', []).action(async (flags: ParsedFlags) => {
+    const { clean } = await import('../api/clean.js');
     const removed = await clean(toOptions(flags, ctx));
     ctx.reporter().line(removed.length ? `Removed ${removed.join(', ')}` : 'Nothing to clean');
   });
   const source = program.command('source').description('commands on sources');
   command(source, 'freshness', 'check how recently each source was loaded; writes target/sources.json', ['select', 'exclude']).action(
     async (flags: ParsedFlags) => {
+      const { sourceFreshness } = await import('../sources/freshness.js');
+      const { formatFreshness } = await import('../sources/freshness-format.js');
       const summary = await sourceFreshness(toOptions(flags, ctx));
       for (const line of formatFreshness(summary)) ctx.reporter().line(line);
       const bad = summary.results.filter((r) => r.status === 'error' || r.status === 'runtime error').length;
