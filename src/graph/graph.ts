@@ -1,4 +1,5 @@
-import { DirectedGraph } from 'graphology';
+import type { DirectedGraph } from 'graphology';
+import { graphologyModule } from '../util/lazy-deps.js';
 import { UserError } from '../errors.js';
 import type { Manifest, ManifestNode, SourceNode } from '../compiler/types.js';
 import { StringMinHeap } from './min-heap.js';
@@ -51,7 +52,7 @@ export class ProjectGraph {
   /** The graph as a graphology DirectedGraph (node keys are unique_ids), built on first use. */
   get graph(): DirectedGraph {
     if (this.directed) return this.directed;
-    const graph = new DirectedGraph();
+    const graph = new (graphologyModule().DirectedGraph)();
     for (const id of this.members.keys()) graph.addNode(id);
     for (const [child, parents] of this.parentLists) for (const p of parents) graph.addDirectedEdge(p, child);
     this.directed = graph;
