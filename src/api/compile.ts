@@ -4,7 +4,9 @@ import { prepare, selectIds, writeCompiledFor } from './prepare.js';
 
 export interface CompileSummary {
   /** Selected nodes with their compiled SQL, in DAG order. */
-  nodes: ManifestNode[];
+  readonly nodes: ManifestNode[];
+  /** How many nodes were selected (nodes.length, without reading them). */
+  count: number;
   /** Absolute path of target/manifest.json. */
   manifestPath: string;
 }
@@ -14,8 +16,13 @@ export async function compile(options: SelectionOptions = {}): Promise<CompileSu
   const prepared = await prepare(options);
   const ids = selectIds(prepared, options, ['model', 'seed', 'snapshot', 'test', 'unit_test']);
   writeCompiledFor(prepared, ids);
+  const { nodes } = prepared.manifest;
   return {
-    nodes: ids.map((id) => prepared.manifest.nodes[id]!),
+    count: ids.length,
+    // Read on demand: a cached manifest parses a node only when it is read.
+    get nodes() {
+      return ids.map((id) => nodes[id]!);
+    },
     manifestPath: `${prepared.targetDir}/manifest.json`,
   };
 }

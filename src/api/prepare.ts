@@ -6,6 +6,7 @@ import { dialectFor } from '../adapters/registry.js';
 import { manifestArtifact, manifestMetadata } from '../artifacts/manifest.js';
 import { writeFileAtomic, writeJsonAtomic } from '../artifacts/write.js';
 import { cacheKey, compileRecordingEnv, copyArtifactBody, readCacheEntry, storeArtifactBody, writeCacheEntry } from '../compiler/cache.js';
+import { nodeFacts, type NodeFacts } from '../compiler/cache-entry.js';
 import { writeCompiled } from '../compiler/write.js';
 import type { Manifest, ResourceType } from '../compiler/types.js';
 import { ProjectGraph } from '../graph/graph.js';
@@ -25,6 +26,8 @@ export interface Prepared {
   runStartedAt: Date;
   /** Absolute target directory. */
   targetDir: string;
+  /** Per node: graph info and compiled-SQL hashes (from the cache index on a hit). */
+  facts: NodeFacts;
 }
 
 /**
@@ -54,13 +57,15 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const compileOptions = { dialect, invocationId, runStartedAt, env: options.env };
   const compiled = hit ? undefined : compileRecordingEnv(project, compileOptions);
   const manifest = hit?.manifest ?? compiled!.manifest;
-  const graph = ProjectGraph.fromManifest(manifest);
-  graph.assertAcyclic();
+  const facts = hit?.facts ?? nodeFacts(manifest);
+  const graph = ProjectGraph.fromManifest(manifest, facts.info);
+  // A stored entry was acyclic when it was stored.
+  if (!hit) graph.assertAcyclic();
   const entryId = compiled && key !== undefined
-    ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest })
+    ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts })
     : hit?.id;
   writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId, !!hit);
-  return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir };
+  return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts };
 }
 
 /**
@@ -123,5 +128,5 @@ export function selectIds(prepared: Prepared, options: SelectionOptions, resourc
 
 /** Write the compiled SQL of the selected nodes under target/compiled (unchanged files are skipped). */
 export function writeCompiledFor(prepared: Prepared, ids: Iterable<string>): void {
-  writeCompiled(prepared.manifest, prepared.project.root, prepared.project.config.targetPath, ids);
+  writeCompiled(prepared.manifest, prepared.project.root, prepared.project.config.targetPath, ids, prepared.facts.compiled);
 }

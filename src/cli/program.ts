@@ -82,7 +82,7 @@ export function createProgram(ctx: ProgramContext): Command {
     async (flags: ParsedFlags) => {
       const { compile } = await import('../api/compile.js');
       const summary = await compile(toOptions(flags, ctx));
-      ctx.reporter().line(`Compiled ${summary.nodes.length} nodes; manifest at ${summary.manifestPath}`);
+      ctx.reporter().line(`Compiled ${summary.count} nodes; manifest at ${summary.manifestPath}`);
     },
   );
   command(program, 'ls', 'list selected nodes', ['select', 'exclude', 'output', 'resourceType'])

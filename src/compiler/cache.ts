@@ -5,7 +5,8 @@
  * project config, vars, the resolved target and the bytes of profiles.yml, the project root, the
  * dialect and a fingerprint of Strata's own code (so a rebuilt compiler never reads an older entry).
  * The entry keeps the warnings of the skipped parse, and `artifact-body` the manifest.json text
- * after its per-run metadata (see api/prepare.ts).
+ * after its per-run metadata (see api/prepare.ts). Its layout (cache-entry.ts) lets a hit parse
+ * nodes only when they are read.
  * env_var() reads are recorded and stored with the entry; a hit requires the same values.
  * Projects whose templates mention run_started_at or invocation_id (different on every run) are
  * never cached. Only successful compiles are stored, so errors are always reported afresh.
@@ -14,14 +15,13 @@ import { createHash, randomUUID } from 'node:crypto';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic, writeJsonTo } from '../artifacts/write.js';
+import { writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import type { Project } from '../project/types.js';
+import { FORMAT, nodeFacts, readEntry, readHeader, writeEntry, type EntryHeader, type NodeFacts } from './cache-entry.js';
 import { compileProject, type CompileOptions } from './compile.js';
 import type { Manifest } from './types.js';
 
-/** Bumped when the entry format changes. */
-const FORMAT = 'strata-compile-cache/2';
 /** Template names whose values differ on every run: their presence disables the cache. */
 const PER_RUN = /\b(run_started_at|invocation_id)\b/;
 /** Copy buffer for the manifest.json body. */
@@ -40,15 +40,8 @@ export interface CacheEntry {
   diagnostics: Diagnostic[];
   /** Identifies the entry; the cached manifest.json body belongs to it (see copyArtifactBody). */
   id: string;
-}
-
-interface Header {
-  format: string;
-  key: string;
-  id: string;
-  /** env_var() names read by the compile → their values (null = unset). */
-  env: Record<string, string | null>;
-  diagnostics: Diagnostic[];
+  /** Per node: graph info and compiled-SQL hashes, read without parsing the node. */
+  facts: NodeFacts;
 }
 
 /**
@@ -63,7 +56,7 @@ export function compileWithCache(project: Project, options: CompileOptions, cach
     if (cached) return { manifest: cached.manifest, hit: true };
   }
   const { manifest, reads } = compileRecordingEnv(project, options);
-  if (key !== undefined) writeCacheEntry(cacheDir, { key, env: reads, diagnostics: [], manifest });
+  if (key !== undefined) writeCacheEntry(cacheDir, { key, env: reads, diagnostics: [], manifest, facts: nodeFacts(manifest) });
   return { manifest, hit: false };
 }
 
@@ -132,36 +125,22 @@ function codeFingerprint(): string {
 
 /** The entry stored under `cacheDir` for `key`, when the env_var() values it read are unchanged. */
 export function readCacheEntry(cacheDir: string, key: string, env: Record<string, string | undefined>): CacheEntry | undefined {
-  let text: string;
-  try {
-    text = readFileSync(join(cacheDir, 'manifest.json'), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const newline = text.indexOf('\n');
-  if (newline < 0) return undefined;
-  try {
-    const header = JSON.parse(text.slice(0, newline)) as Header;
-    if (header.format !== FORMAT || header.key !== key) return undefined;
-    for (const [name, value] of Object.entries(header.env)) if ((env[name] ?? null) !== value) return undefined;
-    return { manifest: JSON.parse(text.slice(newline + 1)) as Manifest, diagnostics: header.diagnostics, id: header.id };
-  } catch {
-    return undefined;
-  }
+  const found = readHeader(cacheDir);
+  if (!found || found.header.key !== key) return undefined;
+  const { header } = found;
+  for (const [name, value] of Object.entries(header.env)) if ((env[name] ?? null) !== value) return undefined;
+  const entry = readEntry(cacheDir, header, found.rest);
+  return entry && { ...entry, diagnostics: header.diagnostics, id: header.id };
 }
 
 /** Store a successful compile; returns the new entry's id (undefined when the cache cannot be written). */
 export function writeCacheEntry(
   cacheDir: string,
-  entry: { key: string; env: Record<string, string | null>; diagnostics: Diagnostic[]; manifest: Manifest },
+  entry: { key: string; env: Record<string, string | null>; diagnostics: Diagnostic[]; manifest: Manifest; facts: NodeFacts },
 ): string | undefined {
-  const header: Header = { format: FORMAT, key: entry.key, id: randomUUID(), env: entry.env, diagnostics: entry.diagnostics };
+  const header: EntryHeader = { format: FORMAT, key: entry.key, id: randomUUID(), env: entry.env, diagnostics: entry.diagnostics };
   try {
-    // Streamed: the manifest is never held as one string (see writeJsonTo).
-    writeFileAtomic(join(cacheDir, 'manifest.json'), (fd) => {
-      writeSync(fd, `${JSON.stringify(header)}\n`);
-      writeJsonTo(fd, entry.manifest, 0);
-    });
+    writeEntry(cacheDir, header, entry.manifest, entry.facts);
     return header.id;
   } catch {
     // A read-only or full disk only loses the cache.

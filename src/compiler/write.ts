@@ -2,6 +2,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { sha256 } from '../util/hash.js';
+import type { CompiledRef } from './cache-entry.js';
 import type { Manifest } from './types.js';
 
 /** Remembers what was written last time, so an unchanged node costs a hash, not a file write. */
@@ -12,8 +13,15 @@ const INDEX_FILE = '.written.json';
  * `<targetPath>/compiled/<project>/<original_file_path>`; tests declared in YAML carry their own
  * compiled_path. Files whose content is unchanged since the last write are left alone.
  * `targetPath` is relative to `projectRoot` (or absolute). Returns the number of files written.
+ * `known` (compiled_path and SQL hash per node, null = no SQL) spares reading unchanged nodes.
  */
-export function writeCompiled(manifest: Manifest, projectRoot: string, targetPath: string, ids?: Iterable<string>): number {
+export function writeCompiled(
+  manifest: Manifest,
+  projectRoot: string,
+  targetPath: string,
+  ids?: Iterable<string>,
+  known?: ReadonlyMap<string, CompiledRef | null>,
+): number {
   const compiledRoot = resolve(projectRoot, targetPath, 'compiled');
   const base = resolve(compiledRoot, manifest.projectName);
   const indexPath = resolve(compiledRoot, INDEX_FILE);
@@ -38,27 +46,31 @@ export function writeCompiled(manifest: Manifest, projectRoot: string, targetPat
   const prefix = isPlainRelative(targetPath) ? `${targetPath.replace(/\/+$/, '')}/compiled/` : undefined;
   let written = 0;
   for (const id of ids ?? Object.keys(manifest.nodes)) {
-    const node = manifest.nodes[id];
-    if (node?.compiled_code === undefined) continue;
+    const fact = known?.get(id);
+    if (fact === null) continue;
+    const node = fact ? undefined : manifest.nodes[id];
+    if (!fact && node?.compiled_code === undefined) continue;
+    const compiledPath = fact ? fact.path : node!.compiled_path;
     let key: string;
     let file: string;
-    const rest = prefix !== undefined && node.compiled_path?.startsWith(prefix) ? node.compiled_path.slice(prefix.length) : undefined;
+    const rest = prefix !== undefined && compiledPath?.startsWith(prefix) ? compiledPath.slice(prefix.length) : undefined;
     if (rest !== undefined && isPlainKey(rest)) {
       key = rest;
       file = `${compiledRoot}/${key}`;
     } else {
-      file = node.compiled_path ? resolve(projectRoot, node.compiled_path) : resolve(base, node.original_file_path);
+      file = compiledPath ? resolve(projectRoot, compiledPath) : resolve(base, (node ?? manifest.nodes[id]!).original_file_path);
       key = relative(compiledRoot, file);
     }
-    const hash = sha256(node.compiled_code);
+    const hash = fact ? fact.hash : sha256(node!.compiled_code!);
     next[key] = hash;
     if (previous[key] === hash && exists(file)) continue;
+    const code = (node ?? manifest.nodes[id]!).compiled_code!;
     const dir = dirname(file);
     if (!made.has(dir)) {
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    writeFileSync(file, node.compiled_code);
+    writeFileSync(file, code);
     written += 1;
   }
   if (written > 0 || !existsSync(indexPath)) {

@@ -1,12 +1,35 @@
 import type { DirectedGraph } from 'graphology';
 import { graphologyModule } from '../util/lazy-deps.js';
 import { UserError } from '../errors.js';
-import type { Manifest, ManifestNode, SourceNode } from '../compiler/types.js';
+import type { Manifest, ManifestNode, ResourceType, SourceNode } from '../compiler/types.js';
 import { StringMinHeap } from './min-heap.js';
 import { findCycle } from './cycle.js';
 
 /** A node or a source: anything that can sit in the DAG. */
 export type GraphMember = ManifestNode | SourceNode;
+
+/**
+ * What the graph and selection need of a member without reading the member itself: a compile
+ * cache hit supplies these from its index, so an unchanged project never parses 40k nodes.
+ */
+export interface MemberInfo {
+  resource_type: ResourceType;
+  /** config.enabled !== false. */
+  enabled: boolean;
+  /** depends_on.nodes as compiled (unsorted, may repeat); [] for sources. */
+  depends_on: readonly string[];
+  /** The model a unit test (or a data test) is attached to. */
+  attached_node?: string;
+}
+
+/** The structural info of a manifest entry. */
+export function memberInfo(m: GraphMember): MemberInfo {
+  if (m.resource_type === 'source') return { resource_type: 'source', enabled: (m.config as { enabled?: unknown }).enabled !== false, depends_on: NONE };
+  const info: MemberInfo = { resource_type: m.resource_type, enabled: m.config.enabled !== false, depends_on: m.depends_on.nodes };
+  if (m.attached_node !== undefined) info.attached_node = m.attached_node;
+  return info;
+}
+
 const NONE: readonly string[] = Object.freeze([]);
 /**
  * The project DAG: nodes and sources of a manifest, edges parent → child
@@ -14,6 +37,8 @@ const NONE: readonly string[] = Object.freeze([]);
  *
  * Walks run on plain adjacency lists: graphology costs ~4 µs per edge to build,
  * too much for 10,000-model compiles, so its DirectedGraph is built only when asked for.
+ * Members are read from the manifest only when asked for (`member`): structure comes from
+ * `MemberInfo`, so a lazily loaded manifest stays unparsed.
  */
 export class ProjectGraph {
   private directed?: DirectedGraph;
@@ -21,39 +46,46 @@ export class ProjectGraph {
   private levels?: Map<string, number>;
 
   private constructor(
-    private readonly members: Map<string, GraphMember>,
+    private readonly manifest: Manifest,
+    private readonly infos: Map<string, MemberInfo>,
     private readonly parentLists: Map<string, string[]>,
     private readonly childLists: Map<string, string[]>,
   ) {}
 
-  /** Build the graph of every node and source. Dependencies on unknown ids are ignored (the compiler reports them). */
-  static fromManifest(manifest: Manifest): ProjectGraph {
-    const members = new Map<string, GraphMember>();
+  /**
+   * Build the graph of every node and source. Dependencies on unknown ids are ignored (the
+   * compiler reports them). `nodeInfo` (from a cache index) spares reading `manifest.nodes`.
+   */
+  static fromManifest(manifest: Manifest, nodeInfo?: ReadonlyMap<string, MemberInfo>): ProjectGraph {
+    const infos = new Map<string, MemberInfo>();
     const parents = new Map<string, string[]>();
     const children = new Map<string, string[]>();
+    const entries: Array<[string, MemberInfo]> = Object.values(manifest.sources).map((s) => [s.unique_id, memberInfo(s)]);
+    if (nodeInfo) entries.push(...nodeInfo);
+    else for (const n of Object.values(manifest.nodes)) entries.push([n.unique_id, memberInfo(n)]);
     // Insert in id order so neighbour lists, and everything derived, are deterministic.
-    const all: GraphMember[] = [...Object.values(manifest.sources), ...Object.values(manifest.nodes)];
-    all.sort((a, b) => (a.unique_id < b.unique_id ? -1 : a.unique_id > b.unique_id ? 1 : 0));
-    for (const m of all) members.set(m.unique_id, m);
-    for (const m of all) {
-      if (m.resource_type === 'source') continue;
-      const raw = (m as ManifestNode).depends_on.nodes;
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    for (const [id, info] of entries) infos.set(id, info);
+    for (const [id, info] of entries) {
+      const raw = info.depends_on;
+      if (raw.length === 0) continue;
       const deps = raw.length > 1 ? [...new Set(raw)].sort() : raw;
       // A self-ref is kept as a loop so assertAcyclic reports it as a cycle of one.
-      for (const dep of deps.filter((d) => members.has(d))) {
-        (parents.get(m.unique_id) ?? parents.set(m.unique_id, []).get(m.unique_id)!).push(dep);
+      for (const dep of deps) {
+        if (!infos.has(dep)) continue;
+        (parents.get(id) ?? parents.set(id, []).get(id)!).push(dep);
         // Members are visited in id order, so children lists come out sorted.
-        (children.get(dep) ?? children.set(dep, []).get(dep)!).push(m.unique_id);
+        (children.get(dep) ?? children.set(dep, []).get(dep)!).push(id);
       }
     }
-    return new ProjectGraph(members, parents, children);
+    return new ProjectGraph(manifest, infos, parents, children);
   }
 
   /** The graph as a graphology DirectedGraph (node keys are unique_ids), built on first use. */
   get graph(): DirectedGraph {
     if (this.directed) return this.directed;
     const graph = new (graphologyModule().DirectedGraph)();
-    for (const id of this.members.keys()) graph.addNode(id);
+    for (const id of this.infos.keys()) graph.addNode(id);
     for (const [child, parents] of this.parentLists) for (const p of parents) graph.addDirectedEdge(p, child);
     this.directed = graph;
     return graph;
@@ -61,21 +93,27 @@ export class ProjectGraph {
 
   /** Whether the id is a node or source of the graph. */
   has(id: string): boolean {
-    return this.members.has(id);
+    return this.infos.has(id);
   }
   /** Number of nodes and sources. */
   get size(): number {
-    return this.members.size;
+    return this.infos.size;
   }
 
   /** Every id in the graph, sorted. */
   ids(): string[] {
-    return [...this.members.keys()];
+    return [...this.infos.keys()];
   }
 
-  /** The manifest entry behind an id. */
+  /** The manifest entry behind an id (read from the manifest: on a lazy manifest this parses the node). */
   member(id: string): GraphMember | undefined {
-    return this.members.get(id);
+    if (!this.infos.has(id)) return undefined;
+    return this.infos.get(id)!.resource_type === 'source' ? this.manifest.sources[id] : this.manifest.nodes[id];
+  }
+
+  /** Type, enabled flag, dependencies and attachment of an id, without reading the member. */
+  info(id: string): MemberInfo | undefined {
+    return this.infos.get(id);
   }
 
   /** Direct parents (upstream), sorted by id. */
@@ -101,7 +139,7 @@ export class ProjectGraph {
   /** Multi-source BFS, one visited set: linear in the edges reached. */
   private walk(start: string | Iterable<string>, depth: number | undefined, next: (id: string) => readonly string[]): Set<string> {
     const seen = new Set<string>();
-    let frontier = (typeof start === 'string' ? [start] : [...start]).filter((id) => this.members.has(id));
+    let frontier = (typeof start === 'string' ? [start] : [...start]).filter((id) => this.infos.has(id));
     const starts = new Set(frontier);
     for (let hop = 0; frontier.length > 0 && (depth === undefined || hop < depth); hop++) {
       const nextFrontier: string[] = [];
@@ -148,9 +186,9 @@ export class ProjectGraph {
     // so the message reads "b refs c refs d refs b" and the line is b's ref to c.
     const cycle = this.findCycle()?.reverse();
     if (!cycle) return;
-    const first = this.members.get(cycle[0]!)!;
-    const next = this.members.get(cycle[1]!)!;
-    const names = cycle.map((id) => this.members.get(id)!.name);
+    const first = this.member(cycle[0]!)!;
+    const next = this.member(cycle[1]!)!;
+    const names = cycle.map((id) => this.member(id)!.name);
     const ref = 'refs' in first ? first.refs.find((r) => r.name === next.name) : undefined;
     throw new UserError(`dependency cycle: ${names.join(' → ')}`, {
       file: first.original_file_path,
@@ -161,14 +199,14 @@ export class ProjectGraph {
 
   /** One cycle as ids [a, b, ..., a] along edges (parent → child), starting at its smallest id; undefined if acyclic. */
   findCycle(): string[] | undefined {
-    return findCycle(this.members.keys(), (id) => this.children(id));
+    return findCycle(this.infos.keys(), (id) => this.children(id));
   }
 
   private fullOrder(): string[] {
     if (this.order) return this.order;
     const indegree = new Map<string, number>();
     const ready = new StringMinHeap();
-    for (const id of this.members.keys()) {
+    for (const id of this.infos.keys()) {
       const d = this.parents(id).length;
       indegree.set(id, d);
       if (d === 0) ready.push(id);
@@ -182,7 +220,7 @@ export class ProjectGraph {
         if (d === 0) ready.push(kid);
       }
     }
-    if (order.length < this.members.size) this.assertAcyclic();
+    if (order.length < this.infos.size) this.assertAcyclic();
     this.order = order;
     return order;
   }

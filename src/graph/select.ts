@@ -45,8 +45,8 @@ export function selectWithReport(manifest: Manifest, graph: ProjectGraph, option
   const select = parseArguments(options.select);
   const exclude = parseArguments(options.exclude);
   const methods = options.methods ? { ...SELECTOR_METHODS, ...options.methods } : SELECTOR_METHODS;
-  const index = new SelectionIndex(manifest);
-  const enabled = new Set(index.members.map((m) => m.unique_id));
+  const index = new SelectionIndex(manifest, graph);
+  const enabled = new Set(graph.ids().filter((id) => graph.info(id)!.enabled));
   const unmatched: string[] = [];
   const mode = options.indirectSelection ?? 'eager';
   const evaluate = (union: SelectorSpec[][]): Set<string> => {
@@ -54,7 +54,7 @@ export function selectWithReport(manifest: Manifest, graph: ProjectGraph, option
     for (const intersection of union) {
       for (const id of evaluateIntersection(intersection, { index, graph, methods, enabled, unmatched })) out.add(id);
     }
-    return mode === 'empty' ? out : withAttachedTests(manifest, out, mode);
+    return mode === 'empty' ? out : withAttachedTests(graph, out, mode);
   };
 
   const chosen = select.length > 0 ? evaluate(select) : new Set(enabled);
@@ -62,8 +62,8 @@ export function selectWithReport(manifest: Manifest, graph: ProjectGraph, option
   const types = new Set(options.resourceTypes ?? DEFAULT_TYPES);
   const final = new Set<string>();
   for (const id of chosen) {
-    const member = graph.member(id);
-    if (member && !dropped.has(id) && types.has(member.resource_type)) final.add(id);
+    const info = graph.info(id);
+    if (info && !dropped.has(id) && types.has(info.resource_type)) final.add(id);
   }
   return { ids: graph.topoOrder(final), unmatched: [...new Set(unmatched)] };
 }
@@ -117,20 +117,21 @@ function evaluateSpec(spec: SelectorSpec, ctx: EvalContext): Set<string> {
 }
 
 /** The set plus the tests reading from it (any parent for eager, every parent for cautious) and the unit tests of its models. */
-function withAttachedTests(manifest: Manifest, ids: Set<string>, mode: 'eager' | 'cautious'): Set<string> {
+function withAttachedTests(graph: ProjectGraph, ids: Set<string>, mode: 'eager' | 'cautious'): Set<string> {
   const out = new Set(ids);
-  for (const node of Object.values(manifest.nodes)) {
-    if (out.has(node.unique_id) || node.config.enabled === false) continue;
+  for (const id of graph.ids()) {
+    const node = graph.info(id)!;
+    if (out.has(id) || !node.enabled) continue;
     // A unit test follows the model it tests (it reads that model's parents, not the model).
     if (node.resource_type === 'unit_test') {
-      if (node.attached_node !== undefined && ids.has(node.attached_node)) out.add(node.unique_id);
+      if (node.attached_node !== undefined && ids.has(node.attached_node)) out.add(id);
       continue;
     }
     if (node.resource_type !== 'test') continue;
-    const parents = node.depends_on.nodes;
+    const parents = node.depends_on;
     if (parents.length === 0) continue;
     const attached = mode === 'eager' ? parents.some((p) => ids.has(p)) : parents.every((p) => ids.has(p));
-    if (attached) out.add(node.unique_id);
+    if (attached) out.add(id);
   }
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Manifest } from '../compiler/types.js';
-import type { GraphMember } from './graph.js';
+import type { GraphMember, ProjectGraph } from './graph.js';
 
 /**
  * The selectable members of a manifest (enabled nodes and sources) with lookup
@@ -8,17 +8,24 @@ import type { GraphMember } from './graph.js';
  */
 export class SelectionIndex {
   readonly manifest: Manifest;
-  /** Every enabled node and source. */
-  readonly members: GraphMember[];
+  private readonly graph: ProjectGraph;
+  private all?: GraphMember[];
   private names?: Map<string, GraphMember[]>;
   private tags?: Map<string, GraphMember[]>;
   private fqnHeads?: Map<string, GraphMember[]>;
 
-  constructor(manifest: Manifest) {
+  constructor(manifest: Manifest, graph: ProjectGraph) {
     this.manifest = manifest;
-    this.members = [...Object.values(manifest.nodes), ...Object.values(manifest.sources)].filter(
-      (m) => (m.config as { enabled?: unknown }).enabled !== false,
-    );
+    this.graph = graph;
+  }
+
+  /** Every enabled node and source (read on first use: a selection without methods never reads them). */
+  get members(): GraphMember[] {
+    this.all ??= this.graph
+      .ids()
+      .filter((id) => this.graph.info(id)!.enabled)
+      .map((id) => this.graph.member(id)!);
+    return this.all;
   }
 
   /** Members with this exact name. */

@@ -18,7 +18,7 @@ const FILES = {
 /** prepare() with fixed ids; returns whether the cache served it, its warnings and manifest.json. */
 async function run(dir: string, env: Record<string, string | undefined> = {}) {
   const events: StrataEvent[] = [];
-  const entry = join(dir, 'target', '.strata-cache', 'manifest.json');
+  const entry = join(dir, 'target', '.strata-cache', 'index.json');
   const idBefore = entryId(entry);
   const prepared = await prepare({ projectDir: dir, env, invocationId: 'inv', runStartedAt: new Date(0), onEvent: (e) => events.push(e) });
   return {
