@@ -3,7 +3,8 @@
  * the `{% do %}` tag, and helpers to compile each template once and render it with errors
  * turned into UserErrors that point at the user's file and line.
  */
-import nunjucks from 'nunjucks';
+import type nunjucks from 'nunjucks';
+import { nunjucksModule } from '../util/lazy-deps.js';
 import { internals, installJinjaCompat, MacroReturn, rewriteSetAttr } from './jinja-compat.js';
 import { templateErrorToUserError } from './template-errors.js';
 import { FastTemplate, tryFastTemplate } from './fast-template.js';
@@ -49,7 +50,7 @@ function asBool(value: unknown): boolean {
 export function createEnvironment(): nunjucks.Environment {
   installJinjaCompat();
   // dev: true keeps the original error as `cause` so UserErrors thrown by context functions survive.
-  const env = new nunjucks.Environment(null, {
+  const env = new (nunjucksModule().Environment)(null, {
     autoescape: false,
     throwOnUndefined: false,
     trimBlocks: false,
@@ -93,7 +94,7 @@ export function compileTemplate(env: nunjucks.Environment, source: string, file:
 /** Always a nunjucks Template (macro files need getExported). */
 export function compileNunjucks(env: nunjucks.Environment, source: string, file: string): nunjucks.Template {
   try {
-    return new nunjucks.Template(rewriteSetAttr(source), env, file, true);
+    return new (nunjucksModule().Template)(rewriteSetAttr(source), env, file, true);
   } catch (e) {
     throw templateErrorToUserError(e, file, 'compile');
   }

@@ -3,7 +3,7 @@
  * `{% set obj.attr = ... %}`. nunjucks keeps its runtime as a shared module, so the runtime
  * patches are installed once per process (idempotent, flagged on the runtime itself).
  */
-import nunjucks from 'nunjucks';
+import { nunjucksModule } from '../util/lazy-deps.js';
 
 /** The parts of nunjucks' internals we touch (absent from its type definitions). */
 export interface NunjucksInternals {
@@ -16,7 +16,16 @@ export interface NunjucksInternals {
   installJinjaCompat: () => void;
 }
 
-export const internals = nunjucks as unknown as NunjucksInternals;
+/** nunjucks' internals, read through on each access: nunjucks itself loads on first use. */
+export const internals: NunjucksInternals = Object.freeze({
+  get runtime() {
+    return (nunjucksModule() as unknown as NunjucksInternals).runtime;
+  },
+  get nodes() {
+    return (nunjucksModule() as unknown as NunjucksInternals).nodes;
+  },
+  installJinjaCompat: () => (nunjucksModule() as unknown as NunjucksInternals).installJinjaCompat(),
+});
 
 /**
  * Thrown by the `return()` global and caught by the macro that is running, which then

@@ -2,7 +2,8 @@
  * Renders `{{ env_var('X') }}` / `{{ env_var('X', 'default') }}` in YAML string values
  * (profiles.yml), with a tiny nunjucks environment of its own (autoescape off).
  */
-import nunjucks from 'nunjucks';
+import type { Environment } from 'nunjucks';
+import { nunjucksModule } from '../util/lazy-deps.js';
 import { UserError, type SourceLocation } from '../errors.js';
 
 /** Renders one string value; `loc` is where it sits, for error messages. */
@@ -10,9 +11,15 @@ export type EnvRenderer = (text: string, loc: SourceLocation) => string;
 
 /** A renderer reading variables from `env`. */
 export function createEnvRenderer(env: Record<string, string | undefined>): EnvRenderer {
-  const nj = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
-  // dbt casts with these filters; the caller coerces numeric fields, so they pass values through.
-  for (const f of ['as_number', 'as_bool', 'as_text', 'as_native']) nj.addFilter(f, (v: unknown) => v);
+  // Created on the first templated value: plain profiles never load nunjucks.
+  let nj: Environment | undefined;
+  const environment = (): Environment => {
+    if (nj) return nj;
+    nj = new (nunjucksModule().Environment)(null, { autoescape: false, throwOnUndefined: false });
+    // dbt casts with these filters; the caller coerces numeric fields, so they pass values through.
+    for (const f of ['as_number', 'as_bool', 'as_text', 'as_native']) nj.addFilter(f, (v: unknown) => v);
+    return nj;
+  };
 
   return (text, loc) => {
     if (!text.includes('{{') && !text.includes('{%')) return text;
@@ -27,7 +34,7 @@ export function createEnvRenderer(env: Record<string, string | undefined>): EnvR
     };
     let out: string;
     try {
-      out = nj.renderString(text, { env_var: envVar });
+      out = environment().renderString(text, { env_var: envVar });
     } catch (err) {
       throw new UserError(`cannot render template: ${templateMessage(err)}`, { ...loc, cause: err });
     }

@@ -3,8 +3,9 @@
  * UserError at the offending value's file:line:column; an unknown key becomes a warning
  * naming the closest known key (dbt silently ignores typos, we don't).
  */
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { UserError, type Diagnostic } from '../errors.js';
+import { ajvModule } from '../util/lazy-deps.js';
 import { closestNames, didYouMean, editDistance } from '../util/closest.js';
 import { AJV_OPTIONS, SCHEMAS } from './schemas/precompiled.js';
 import type { YamlFile, YamlPath } from './yaml-file.js';
@@ -29,7 +30,7 @@ export interface Validators {
 export function createValidators(precompiled?: Validators): Validators {
   if (precompiled) return precompiled;
   // inlineRefs off: the config schema is referenced from several places and compiled once.
-  const ajv = new Ajv({ ...AJV_OPTIONS });
+  const ajv = new (ajvModule().Ajv)({ ...AJV_OPTIONS });
   // Annotation: in an open object, unknown keys are custom settings unless they look like typos.
   ajv.addKeyword({ keyword: 'x-open', schemaType: 'boolean' });
   ajv.addSchema(SCHEMAS.config);

@@ -1,5 +1,5 @@
 /** Project vars overlaid with --vars (the command line wins, key by key at the top level, as in dbt). */
-import { parse } from 'yaml';
+import { yamlModule } from '../util/lazy-deps.js';
 import { UserError } from '../errors.js';
 
 /** Parse --vars: a YAML or JSON string (JSON is YAML), or an object passed through. */
@@ -9,7 +9,7 @@ export function parseCliVars(vars: string | Record<string, unknown> | undefined)
   if (vars.trim() === '') return {};
   let parsed: unknown;
   try {
-    parsed = parse(vars);
+    parsed = yamlModule().parse(vars);
   } catch (err) {
     const msg = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new UserError(`--vars is not valid YAML: ${msg}`, { hint: `e.g. --vars '{start_date: "2024-01-01", days: 7}'` });

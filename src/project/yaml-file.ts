@@ -2,7 +2,8 @@
  * YAML parsing that keeps positions, so every later error (schema, duplicate entry,
  * missing env var) can point at file:line:column of the value that caused it.
  */
-import { isMap, isNode, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { yamlModule } from '../util/lazy-deps.js';
 import { UserError, type SourceLocation } from '../errors.js';
 import { parseFastYaml, type FastPos, type FastPositions } from './yaml-fast.js';
 
@@ -61,6 +62,7 @@ export function parseYamlFile(text: string, file: string): YamlFile {
 
 /** The full `yaml` parser, with a LineCounter for positions. */
 function parseFullYaml(text: string, file: string): YamlFile {
+  const { LineCounter, parseDocument } = yamlModule();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const err = doc.errors[0];
@@ -97,6 +99,7 @@ function firstLine(message: string): string {
  * Stops at the deepest node that exists, so a missing key still yields a useful position.
  */
 function findNode(doc: Document, path: YamlPath, wantKey: boolean): Node | undefined {
+  const { isMap, isNode, isPair } = yamlModule();
   let node: unknown = doc.contents;
   for (let i = 0; i < path.length; i++) {
     const seg = path[i]!;
@@ -118,6 +121,6 @@ function findNode(doc: Document, path: YamlPath, wantKey: boolean): Node | undef
 }
 
 function keyOf(key: unknown): string {
-  if (isScalar(key)) return String(key.value);
+  if (yamlModule().isScalar(key)) return String(key.value);
   return String(key);
 }
