@@ -1,11 +1,18 @@
 /** CLI entry: the only place that writes to the terminal's exit code. */
-import { CommanderError } from 'commander';
+import { STRATA_VERSION } from '../artifacts/versions.js';
 import { InternalError, RunFailure, UserError } from '../errors.js';
-import { createProgram } from './program.js';
 import { createReporter, type Output, type Reporter } from './reporter.js';
 
 /** Run the CLI with argv (without node and script); resolves to the exit code. */
 export async function main(argv: string[], output: Output = defaultOutput()): Promise<number> {
+  // A bare `--version` (what scripts probe) needs neither commander nor any command module.
+  if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
+    output.out(STRATA_VERSION);
+    return 0;
+  }
+  // Commands load their own modules when they run (see program.ts).
+  const { createProgram } = await import('./program.js');
+  const { CommanderError } = await import('commander');
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -26,6 +33,8 @@ export async function main(argv: string[], output: Output = defaultOutput()): Pr
     await program.parseAsync(argv, { from: 'user' });
     return 0;
   } catch (err) {
+    // commander already printed the message; help and version exit 0.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     const r = reporter ?? createReporter(argv.includes('json') ? 'json' : 'text', output, false);
     return handleError(err, r, debug);
   } finally {
@@ -34,10 +43,6 @@ export async function main(argv: string[], output: Output = defaultOutput()): Pr
 }
 
 function handleError(err: unknown, reporter: Reporter, debug: boolean): number {
-  if (err instanceof CommanderError) {
-    // commander already printed the message; help and version exit 0.
-    return err.exitCode === 0 ? 0 : 2;
-  }
   if (err instanceof UserError) {
     reporter.error(`error: ${err.format()}`);
     if (debug && err.stack) reporter.error(err.stack);

@@ -2,6 +2,7 @@
 // Each action imports its api module when it runs (`await import(...)`), so `--version`,
 // `--help` and every command load only what they use (nunjucks, ajv, yaml, the adapters).
 import { Command, Option } from 'commander';
+import { STRATA_VERSION } from '../artifacts/versions.js';
 import type { RunSummary } from '../api/execute-selection.js';
 import type { RunOptions } from '../api/options.js';
 import type { ResourceType } from '../compiler/types.js';
@@ -61,7 +62,7 @@ const RUN_FLAGS: FlagName[] = ['threads', 'select', 'exclude', 'fullRefresh', 'f
 export function createProgram(ctx: ProgramContext): Command {
   const program = new Command('strata')
     .description('Declarative SQL models for analytics and ML feature pipelines')
-    .version('0.1.0')
+    .version(STRATA_VERSION)
     .showSuggestionAfterError(true)
     .exitOverride();
   for (const spec of Object.values(GLOBAL_FLAGS)) addFlag(program, spec);
