@@ -16,12 +16,12 @@ export async function compile(options: SelectionOptions = {}): Promise<CompileSu
   const prepared = await prepare(options);
   const ids = selectIds(prepared, options, ['model', 'seed', 'snapshot', 'test', 'unit_test']);
   writeCompiledFor(prepared, ids);
-  const { nodes } = prepared.manifest;
+  const { manifest } = prepared;
   return {
     count: ids.length,
     // Read on demand: a cached manifest parses a node only when it is read.
     get nodes() {
-      return ids.map((id) => nodes[id]!);
+      return ids.map((id) => manifest.nodes[id]!);
     },
     manifestPath: `${prepared.targetDir}/manifest.json`,
   };

@@ -13,7 +13,7 @@
  * when first read (then kept), so an unchanged `strata compile` parses no node at all while
  * every consumer still sees a plain `Record<string, ManifestNode>`.
  */
-import { readFileSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
@@ -25,6 +25,10 @@ import type { Manifest, ManifestNode } from './types.js';
 export const FORMAT = 'strata-compile-cache/3';
 const INDEX = 'index.json';
 const BODY = 'nodes.json';
+/** Closes a body descriptor whose manifest was dropped without reading it (long-lived processes). */
+const unread = new FinalizationRegistry<{ fd?: number }>((held) => {
+  if (held.fd !== undefined) closeSync(held.fd);
+});
 /** Bytes buffered per write of nodes.json. */
 const CHUNK = 1 << 20;
 
@@ -131,31 +135,78 @@ export function readHeader(dir: string): { header: EntryHeader; rest: string } |
  */
 export function readEntry(dir: string, header: EntryHeader, rest: string): { manifest: Manifest; facts: NodeFacts } | undefined {
   let index: IndexBody;
-  let body: Buffer;
   try {
     index = JSON.parse(rest) as IndexBody;
-    body = readFileSync(join(dir, BODY));
   } catch {
     return undefined;
   }
-  const end = index.maps.child_map[0] + index.maps.child_map[1];
-  if (body.length !== end || body.toString('utf8', 0, header.id.length + 1) !== `${header.id}\n`) return undefined;
-  const parse = <T>([at, length]: readonly [number, number]): T => JSON.parse(body.toString('utf8', at, at + length)) as T;
-  const nodes: Record<string, ManifestNode> = {};
+  const size = index.maps.child_map[0] + index.maps.child_map[1];
+  const fd = openBody(join(dir, BODY), header.id, size);
+  if (fd === undefined) return undefined;
+  // Read on the first node (or map) asked for, so a compile that reads none never loads the
+  // ~70 MB; through the descriptor opened now, so an entry stored meanwhile cannot be mixed in.
+  let body: Buffer | undefined;
+  const held: { fd?: number } = { fd };
+  const parse = <T>([at, length]: readonly [number, number]): T => {
+    if (!body) {
+      body = readAll(fd, size);
+      held.fd = undefined;
+    }
+    return JSON.parse(body.toString('utf8', at, at + length)) as T;
+  };
   const facts: NodeFacts = { info: new Map(), compiled: new Map() };
-  for (const [id, at, length, info, path, hash] of index.nodes) {
-    lazyProperty(nodes, id, () => parse<ManifestNode>([at, length]));
+  for (const [id, , , info, path, hash] of index.nodes) {
     facts.info.set(id, info);
     facts.compiled.set(id, hash === null ? null : { path: path ?? undefined, hash });
   }
   const manifest = {} as Record<string, unknown>;
   const small = index.manifest as Record<string, unknown>;
   for (const key of index.keys) {
-    if (key === 'nodes') manifest.nodes = nodes;
+    if (key === 'nodes') lazyProperty(manifest, key, () => lazyNodes(index.nodes, parse));
     else if (key === 'parent_map' || key === 'child_map') lazyProperty(manifest, key, () => parse(index.maps[key]));
     else manifest[key] = small[key];
   }
+  unread.register(manifest, held);
   return { manifest: manifest as unknown as Manifest, facts };
+}
+
+/** `nodes` whose entries are parsed from their byte ranges when first read. */
+function lazyNodes(rows: IndexRow[], parse: (range: [number, number]) => ManifestNode): Record<string, ManifestNode> {
+  const nodes: Record<string, ManifestNode> = {};
+  for (const [id, at, length] of rows) lazyProperty(nodes, id, () => parse([at, length]));
+  return nodes;
+}
+
+/**
+ * The body file opened for reading, when it has the expected size and belongs to entry `id`
+ * (a torn pair is a miss). The descriptor stays open until the body is read.
+ */
+function openBody(file: string, id: string, size: number): number | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const head = Buffer.alloc(Buffer.byteLength(id) + 1);
+    if (fstatSync(fd).size === size && readSync(fd, head, 0, head.length, 0) === head.length && head.toString('utf8') === `${id}\n`) return fd;
+  } catch {
+    // unreadable: a miss
+  }
+  if (fd !== undefined) closeSync(fd);
+  return undefined;
+}
+
+/** The whole body, then the descriptor is closed. */
+function readAll(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  try {
+    for (let at = 0; at < size; ) {
+      const n = readSync(fd, buffer, at, size - at, at);
+      if (n === 0) throw new Error('compile cache body shrank while in use');
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return buffer;
 }
 
 /** An enumerable property computed on first read and then stored as plain data (assignable). */
