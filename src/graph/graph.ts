@@ -2,7 +2,7 @@ import type { DirectedGraph } from 'graphology';
 import { graphologyModule } from '../util/lazy-deps.js';
 import { UserError } from '../errors.js';
 import type { Manifest, ManifestNode, ResourceType, SourceNode } from '../compiler/types.js';
-import { StringMinHeap } from './min-heap.js';
+import { MinHeap } from './min-heap.js';
 import { findCycle } from './cycle.js';
 
 /** A node or a source: anything that can sit in the DAG. */
@@ -60,13 +60,15 @@ export class ProjectGraph {
     const infos = new Map<string, MemberInfo>();
     const parents = new Map<string, string[]>();
     const children = new Map<string, string[]>();
-    const entries: Array<[string, MemberInfo]> = Object.values(manifest.sources).map((s) => [s.unique_id, memberInfo(s)]);
-    if (nodeInfo) entries.push(...nodeInfo);
-    else for (const n of Object.values(manifest.nodes)) entries.push([n.unique_id, memberInfo(n)]);
-    // Insert in id order so neighbour lists, and everything derived, are deterministic.
-    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    for (const [id, info] of entries) infos.set(id, info);
-    for (const [id, info] of entries) {
+    const byId = new Map<string, MemberInfo>();
+    for (const s of Object.values(manifest.sources)) byId.set(s.unique_id, memberInfo(s));
+    if (nodeInfo) for (const [id, info] of nodeInfo) byId.set(id, info);
+    else for (const n of Object.values(manifest.nodes)) byId.set(n.unique_id, memberInfo(n));
+    // Insert in id order so neighbour lists, and everything derived, are deterministic
+    // (the default sort compares UTF-16 code units, like `<`, and is much faster than a comparator).
+    const sorted = [...byId.keys()].sort();
+    for (const id of sorted) infos.set(id, byId.get(id)!);
+    for (const [id, info] of infos) {
       const raw = info.depends_on;
       if (raw.length === 0) continue;
       const deps = raw.length > 1 ? [...new Set(raw)].sort() : raw;
@@ -204,23 +206,26 @@ export class ProjectGraph {
 
   private fullOrder(): string[] {
     if (this.order) return this.order;
-    const indegree = new Map<string, number>();
-    const ready = new StringMinHeap();
-    for (const id of this.infos.keys()) {
-      const d = this.parents(id).length;
-      indegree.set(id, d);
-      if (d === 0) ready.push(id);
+    // Kahn's algorithm over positions in the sorted id list: the heap compares numbers, not long ids.
+    const ids = [...this.infos.keys()];
+    const position = new Map<string, number>();
+    for (let i = 0; i < ids.length; i++) position.set(ids[i]!, i);
+    const indegree = new Int32Array(ids.length);
+    const ready = new MinHeap<number>();
+    for (let i = 0; i < ids.length; i++) {
+      indegree[i] = this.parents(ids[i]!).length;
+      if (indegree[i] === 0) ready.push(i);
     }
     const order: string[] = [];
-    for (let id = ready.pop(); id !== undefined; id = ready.pop()) {
+    for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
+      const id = ids[i]!;
       order.push(id);
       for (const kid of this.children(id)) {
-        const d = indegree.get(kid)! - 1;
-        indegree.set(kid, d);
-        if (d === 0) ready.push(kid);
+        const k = position.get(kid)!;
+        if (--indegree[k] === 0) ready.push(k);
       }
     }
-    if (order.length < this.infos.size) this.assertAcyclic();
+    if (order.length < ids.length) this.assertAcyclic();
     this.order = order;
     return order;
   }

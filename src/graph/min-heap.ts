@@ -1,12 +1,12 @@
-/** A binary min-heap of strings (plain `<` order: locale-independent, deterministic). */
-export class StringMinHeap {
-  private readonly items: string[] = [];
+/** A binary min-heap of strings or numbers (plain `<` order: locale-independent, deterministic). */
+export class MinHeap<T extends string | number> {
+  private readonly items: T[] = [];
 
   get size(): number {
     return this.items.length;
   }
 
-  push(value: string): void {
+  push(value: T): void {
     const a = this.items;
     a.push(value);
     let i = a.length - 1;
@@ -19,7 +19,7 @@ export class StringMinHeap {
   }
 
   /** Remove and return the smallest value; undefined when empty. */
-  pop(): string | undefined {
+  pop(): T | undefined {
     const a = this.items;
     if (a.length === 0) return undefined;
     const top = a[0]!;
