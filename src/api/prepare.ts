@@ -58,9 +58,12 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const compiled = hit ? undefined : compileRecordingEnv(project, compileOptions);
   const manifest = hit?.manifest ?? compiled!.manifest;
   const facts = hit?.facts ?? nodeFacts(manifest);
-  const graph = ProjectGraph.fromManifest(manifest, facts.info);
+  const graph = ProjectGraph.fromManifest(manifest, facts.info, facts.order);
   // A stored entry was acyclic when it was stored.
-  if (!hit) graph.assertAcyclic();
+  if (!hit) {
+    graph.assertAcyclic();
+    facts.order = graph.topoOrder();
+  }
   const entryId = compiled && key !== undefined
     ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts })
     : hit?.id;

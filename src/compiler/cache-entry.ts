@@ -42,6 +42,8 @@ export interface CompiledRef {
 export interface NodeFacts {
   info: Map<string, MemberInfo>;
   compiled: Map<string, CompiledRef | null>;
+  /** The graph's full topological order (ProjectGraph.topoOrder()), when known. */
+  order?: string[];
 }
 
 export interface EntryHeader {
@@ -62,6 +64,7 @@ interface IndexBody {
   keys: string[];
   maps: { parent_map: [number, number]; child_map: [number, number] };
   nodes: IndexRow[];
+  order?: string[];
 }
 
 /** The facts of an in-memory manifest (what a hit reads from the index), computed once. */
@@ -104,7 +107,7 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
     writeSync(fd, buffer);
   });
   const { nodes: _n, parent_map: _p, child_map: _c, ...small } = manifest;
-  const body: IndexBody = { manifest: small, keys: Object.keys(manifest), maps, nodes: rows };
+  const body: IndexBody = { manifest: small, keys: Object.keys(manifest), maps, nodes: rows, order: facts.order };
   writeFileAtomic(join(dir, INDEX), (fd) => {
     writeSync(fd, `${JSON.stringify(header)}\n`);
     writeSync(fd, JSON.stringify(body));
@@ -154,7 +157,7 @@ export function readEntry(dir: string, header: EntryHeader, rest: string): { man
     }
     return JSON.parse(body.toString('utf8', at, at + length)) as T;
   };
-  const facts: NodeFacts = { info: new Map(), compiled: new Map() };
+  const facts: NodeFacts = { info: new Map(), compiled: new Map(), order: index.order };
   for (const [id, , , info, path, hash] of index.nodes) {
     facts.info.set(id, info);
     facts.compiled.set(id, hash === null ? null : { path: path ?? undefined, hash });

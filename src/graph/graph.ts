@@ -42,53 +42,63 @@ const NONE: readonly string[] = Object.freeze([]);
  */
 export class ProjectGraph {
   private directed?: DirectedGraph;
-  private order?: string[];
   private levels?: Map<string, number>;
+  private sorted?: string[];
+  private adjacency?: { parents: Map<string, string[]>; children: Map<string, string[]> };
 
   private constructor(
     private readonly manifest: Manifest,
     private readonly infos: Map<string, MemberInfo>,
-    private readonly parentLists: Map<string, string[]>,
-    private readonly childLists: Map<string, string[]>,
+    private order?: string[],
   ) {}
 
   /**
    * Build the graph of every node and source. Dependencies on unknown ids are ignored (the
-   * compiler reports them). `nodeInfo` (from a cache index) spares reading `manifest.nodes`.
+   * compiler reports them). `nodeInfo` (from a cache index) spares reading `manifest.nodes`;
+   * `order`, the topological order `topoOrder()` gave for the same members, spares computing it.
+   * Adjacency lists are built on first use, so a run that never walks the graph never pays for them.
    */
-  static fromManifest(manifest: Manifest, nodeInfo?: ReadonlyMap<string, MemberInfo>): ProjectGraph {
+  static fromManifest(manifest: Manifest, nodeInfo?: ReadonlyMap<string, MemberInfo>, order?: string[]): ProjectGraph {
     const infos = new Map<string, MemberInfo>();
+    for (const s of Object.values(manifest.sources)) infos.set(s.unique_id, memberInfo(s));
+    if (nodeInfo) for (const [id, info] of nodeInfo) infos.set(id, info);
+    else for (const n of Object.values(manifest.nodes)) infos.set(n.unique_id, memberInfo(n));
+    return new ProjectGraph(manifest, infos, order?.length === infos.size ? order : undefined);
+  }
+
+  /** Ids in code-unit order (the default sort: like `<`, and much faster than a comparator). */
+  private sortedIds(): string[] {
+    this.sorted ??= [...this.infos.keys()].sort();
+    return this.sorted;
+  }
+
+  /** Parent and child lists, sorted by id, built once. */
+  private lists(): { parents: Map<string, string[]>; children: Map<string, string[]> } {
+    if (this.adjacency) return this.adjacency;
     const parents = new Map<string, string[]>();
     const children = new Map<string, string[]>();
-    const byId = new Map<string, MemberInfo>();
-    for (const s of Object.values(manifest.sources)) byId.set(s.unique_id, memberInfo(s));
-    if (nodeInfo) for (const [id, info] of nodeInfo) byId.set(id, info);
-    else for (const n of Object.values(manifest.nodes)) byId.set(n.unique_id, memberInfo(n));
-    // Insert in id order so neighbour lists, and everything derived, are deterministic
-    // (the default sort compares UTF-16 code units, like `<`, and is much faster than a comparator).
-    const sorted = [...byId.keys()].sort();
-    for (const id of sorted) infos.set(id, byId.get(id)!);
-    for (const [id, info] of infos) {
-      const raw = info.depends_on;
+    for (const id of this.sortedIds()) {
+      const raw = this.infos.get(id)!.depends_on;
       if (raw.length === 0) continue;
       const deps = raw.length > 1 ? [...new Set(raw)].sort() : raw;
       // A self-ref is kept as a loop so assertAcyclic reports it as a cycle of one.
       for (const dep of deps) {
-        if (!infos.has(dep)) continue;
+        if (!this.infos.has(dep)) continue;
         (parents.get(id) ?? parents.set(id, []).get(id)!).push(dep);
         // Members are visited in id order, so children lists come out sorted.
         (children.get(dep) ?? children.set(dep, []).get(dep)!).push(id);
       }
     }
-    return new ProjectGraph(manifest, infos, parents, children);
+    this.adjacency = { parents, children };
+    return this.adjacency;
   }
 
   /** The graph as a graphology DirectedGraph (node keys are unique_ids), built on first use. */
   get graph(): DirectedGraph {
     if (this.directed) return this.directed;
     const graph = new (graphologyModule().DirectedGraph)();
-    for (const id of this.infos.keys()) graph.addNode(id);
-    for (const [child, parents] of this.parentLists) for (const p of parents) graph.addDirectedEdge(p, child);
+    for (const id of this.sortedIds()) graph.addNode(id);
+    for (const [child, parents] of this.lists().parents) for (const p of parents) graph.addDirectedEdge(p, child);
     this.directed = graph;
     return graph;
   }
@@ -104,7 +114,12 @@ export class ProjectGraph {
 
   /** Every id in the graph, sorted. */
   ids(): string[] {
-    return [...this.infos.keys()];
+    return [...this.sortedIds()];
+  }
+
+  /** Every id with its info, in no particular order (cheaper than ids() when order does not matter). */
+  entries(): IterableIterator<[string, MemberInfo]> {
+    return this.infos.entries();
   }
 
   /** The manifest entry behind an id (read from the manifest: on a lazy manifest this parses the node). */
@@ -120,12 +135,12 @@ export class ProjectGraph {
 
   /** Direct parents (upstream), sorted by id. */
   parents(id: string): readonly string[] {
-    return this.parentLists.get(id) ?? NONE;
+    return this.lists().parents.get(id) ?? NONE;
   }
 
   /** Direct children (downstream), sorted by id. */
   children(id: string): readonly string[] {
-    return this.childLists.get(id) ?? NONE;
+    return this.lists().children.get(id) ?? NONE;
   }
 
   /** All upstream ids of one or more starts (starts excluded unless reachable), at most `depth` hops away. */
@@ -201,13 +216,13 @@ export class ProjectGraph {
 
   /** One cycle as ids [a, b, ..., a] along edges (parent → child), starting at its smallest id; undefined if acyclic. */
   findCycle(): string[] | undefined {
-    return findCycle(this.infos.keys(), (id) => this.children(id));
+    return findCycle(this.sortedIds(), (id) => this.children(id));
   }
 
   private fullOrder(): string[] {
     if (this.order) return this.order;
     // Kahn's algorithm over positions in the sorted id list: the heap compares numbers, not long ids.
-    const ids = [...this.infos.keys()];
+    const ids = this.sortedIds();
     const position = new Map<string, number>();
     for (let i = 0; i < ids.length; i++) position.set(ids[i]!, i);
     const indegree = new Int32Array(ids.length);

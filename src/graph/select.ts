@@ -46,7 +46,8 @@ export function selectWithReport(manifest: Manifest, graph: ProjectGraph, option
   const exclude = parseArguments(options.exclude);
   const methods = options.methods ? { ...SELECTOR_METHODS, ...options.methods } : SELECTOR_METHODS;
   const index = new SelectionIndex(manifest, graph);
-  const enabled = new Set(graph.ids().filter((id) => graph.info(id)!.enabled));
+  const enabled = new Set<string>();
+  for (const [id, info] of graph.entries()) if (info.enabled) enabled.add(id);
   const unmatched: string[] = [];
   const mode = options.indirectSelection ?? 'eager';
   const evaluate = (union: SelectorSpec[][]): Set<string> => {
@@ -119,8 +120,7 @@ function evaluateSpec(spec: SelectorSpec, ctx: EvalContext): Set<string> {
 /** The set plus the tests reading from it (any parent for eager, every parent for cautious) and the unit tests of its models. */
 function withAttachedTests(graph: ProjectGraph, ids: Set<string>, mode: 'eager' | 'cautious'): Set<string> {
   const out = new Set(ids);
-  for (const id of graph.ids()) {
-    const node = graph.info(id)!;
+  for (const [id, node] of graph.entries()) {
     if (out.has(id) || !node.enabled) continue;
     // A unit test follows the model it tests (it reads that model's parents, not the model).
     if (node.resource_type === 'unit_test') {
