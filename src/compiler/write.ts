@@ -1,17 +1,17 @@
 /** Writing compiled SQL under target/compiled. */
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { sha256 } from '../util/hash.js';
 import type { CompiledRef } from './cache-entry.js';
 import type { Manifest } from './types.js';
+import { WrittenIndex } from './written-index.js';
 
-/** Remembers what was written last time, so an unchanged node costs a hash, not a file write. */
-const INDEX_FILE = '.written.json';
 
 /**
  * Write the compiled_code of `ids` (default: every node) to
  * `<targetPath>/compiled/<project>/<original_file_path>`; tests declared in YAML carry their own
- * compiled_path. Files whose content is unchanged since the last write are left alone.
+ * compiled_path. Files whose content is unchanged since the last write are left alone (see
+ * written-index.ts: `.written.json` remembers hashes and settled directories).
  * `targetPath` is relative to `projectRoot` (or absolute). Returns the number of files written.
  * `known` (compiled_path and SQL hash per node, null = no SQL) spares reading unchanged nodes.
  */
@@ -24,24 +24,8 @@ export function writeCompiled(
 ): number {
   const compiledRoot = resolve(projectRoot, targetPath, 'compiled');
   const base = resolve(compiledRoot, manifest.projectName);
-  const indexPath = resolve(compiledRoot, INDEX_FILE);
-  const previous = readIndex(indexPath);
-  const next: Record<string, string> = { ...previous };
+  const index = new WrittenIndex(compiledRoot);
   const made = new Set<string>();
-  const listed = new Map<string, Set<string>>(); // directory → its entries (one readdir, not a stat per file)
-  const exists = (file: string): boolean => {
-    const dir = dirname(file);
-    let names = listed.get(dir);
-    if (!names) {
-      try {
-        names = new Set(readdirSync(dir));
-      } catch {
-        names = new Set();
-      }
-      listed.set(dir, names);
-    }
-    return names.has(basename(file));
-  };
   // compiled_path is usually `<targetPath>/compiled/<key>`: its key is then a slice, not two path resolutions.
   const prefix = isPlainRelative(targetPath) ? `${targetPath.replace(/\/+$/, '')}/compiled/` : undefined;
   let written = 0;
@@ -62,8 +46,7 @@ export function writeCompiled(
       key = relative(compiledRoot, file);
     }
     const hash = fact ? fact.hash : sha256(node!.compiled_code!);
-    next[key] = hash;
-    if (previous[key] === hash && exists(file)) continue;
+    if (index.unchanged(key, hash, file)) continue;
     const code = (node ?? manifest.nodes[id]!).compiled_code!;
     const dir = dirname(file);
     if (!made.has(dir)) {
@@ -71,12 +54,10 @@ export function writeCompiled(
       made.add(dir);
     }
     writeFileSync(file, code);
+    index.wrote(file);
     written += 1;
   }
-  if (written > 0 || !existsSync(indexPath)) {
-    mkdirSync(compiledRoot, { recursive: true });
-    writeFileSync(indexPath, JSON.stringify(next));
-  }
+  index.save();
   return written;
 }
 
@@ -89,12 +70,4 @@ function isPlainRelative(path: string): boolean {
 /** No empty, `.` or `..` segment, no backslash: `<compiledRoot>/<key>` is then already resolved. */
 function isPlainKey(key: string): boolean {
   return key !== '' && !key.startsWith('.') && !key.endsWith('/') && !key.includes('/.') && !key.includes('//') && !key.includes('\\');
-}
-
-function readIndex(path: string): Record<string, string> {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
-  } catch {
-    return {};
-  }
 }

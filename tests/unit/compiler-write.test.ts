@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCompiled } from '../../src/compiler/write.js';
@@ -35,7 +35,7 @@ describe('writeCompiled', () => {
     expect(readFileSync(at('models/sub/b.sql'), 'utf8')).toBe('select 3');
     expect(readFileSync(at('models/c.sql'), 'utf8')).toBe('select 4');
     expect(readFileSync(at('models/.d.sql'), 'utf8')).toBe('select 5');
-    const index = JSON.parse(readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8')) as Record<string, string>;
+    const index = (JSON.parse(readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8')) as { files: Record<string, string> }).files;
     expect(Object.keys(index).sort()).toEqual(['demo/models/.d.sql', 'demo/models/a.sql', 'demo/models/c.sql', 'demo/models/s.yml/t.sql', 'demo/models/sub/b.sql']);
 
     expect(writeCompiled(manifestOf(nodes), dir, 'target')).toBe(0);
@@ -44,5 +44,44 @@ describe('writeCompiled', () => {
     expect(writeCompiled(manifestOf(nodes), dir, 'target')).toBe(2);
     expect(existsSync(at('models/s.yml/t.sql'))).toBe(true);
     expect(readFileSync(at('models/sub/b.sql'), 'utf8')).toBe('select 33');
+  });
+
+  it('trusts a directory whose mtime is unchanged since it settled, and never a file it lost meanwhile', () => {
+    const dir = writeProject({});
+    const nodes = [
+      { id: 'model.demo.a', file: 'models/a.sql', sql: 'select 1' },
+      { id: 'model.demo.c', file: 'models/c.sql', sql: 'select 2' },
+      { id: 'model.demo.e', file: 'models/sub/e.sql', sql: 'select 3' },
+    ];
+    const at = (rel: string) => join(dir, 'target/compiled/demo', rel);
+    const stored = () => JSON.parse(readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8')) as { files: Record<string, string>; dirs: Record<string, number> };
+    /** Make every compiled directory look modified 10 s ago (past the racy window). */
+    const age = () => {
+      const past = new Date(Date.now() - 10_000);
+      for (const d of ['demo/models', 'demo/models/sub']) utimesSync(join(dir, 'target/compiled', d), past, past);
+    };
+    expect(writeCompiled(manifestOf(nodes), dir, 'target')).toBe(3);
+    // Just written: too fresh to record.
+    expect(stored().dirs).toEqual({});
+    age();
+    expect(writeCompiled(manifestOf(nodes), dir, 'target')).toBe(0);
+    expect(Object.keys(stored().dirs).sort()).toEqual(['demo/models', 'demo/models/sub']);
+    expect(stored().dirs['demo/models']).toBe(statSync(join(dir, 'target/compiled/demo/models')).mtimeMs);
+    // A deleted file changes its directory's mtime: rewritten.
+    rmSync(at('models/sub/e.sql'));
+    expect(writeCompiled(manifestOf(nodes), dir, 'target')).toBe(1);
+    expect(readFileSync(at('models/sub/e.sql'), 'utf8')).toBe('select 3');
+    // A file lost while its directory is listed for another selection is forgotten, so a later
+    // selection that needs it writes it even though the directory has settled again.
+    age();
+    writeCompiled(manifestOf(nodes), dir, 'target');
+    rmSync(at('models/a.sql'));
+    expect(writeCompiled(manifestOf(nodes), dir, 'target', ['model.demo.c'])).toBe(0);
+    expect(stored().files['demo/models/a.sql']).toBeUndefined();
+    age();
+    writeCompiled(manifestOf(nodes), dir, 'target', ['model.demo.c']);
+    expect(stored().dirs['demo/models']).toBeDefined();
+    expect(writeCompiled(manifestOf(nodes), dir, 'target', ['model.demo.a'])).toBe(1);
+    expect(readdirSync(at('models')).sort()).toEqual(['a.sql', 'c.sql', 'sub']);
   });
 });
