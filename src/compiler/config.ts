@@ -92,6 +92,39 @@ export function defaultConfig(resourceType: ResourceType): NodeConfig {
   return config;
 }
 
+/** The folder level `key` names below `level`, or undefined. */
+function childLevel(level: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+  const next: unknown = level[key];
+  // A known config key never names a folder (a folder called "tags" must use +tags inside it).
+  return isPlainObject(next) && !key.startsWith('+') && !KNOWN_CONFIG_KEYS.has(key) ? next : undefined;
+}
+
+/**
+ * The project.yml folder-tree level that resolveNodeConfig reaches after walking `path` (a prefix
+ * of an fqn), or undefined where its walk stops. With it, callers can tell whether the last fqn
+ * part (the node name) selects a level of its own: `treeLevel(p, t, [...path, name]) !== undefined`.
+ */
+export function treeLevel(project: Project, resourceType: ResourceType, path: readonly string[]): Record<string, unknown> | undefined {
+  let level: unknown = treeFor(project, resourceType);
+  for (const key of path) {
+    if (!isPlainObject(level)) return undefined;
+    level = childLevel(level, key);
+  }
+  return isPlainObject(level) ? level : undefined;
+}
+
+/**
+ * A copy of a resolved config that shares nothing mutable with it: new tags/hook lists and meta
+ * object (as a fresh resolveNodeConfig would make), other values shared as they are with the
+ * project.yml tree. Same keys in the same order.
+ */
+export function cloneConfig(config: NodeConfig): NodeConfig {
+  const copy: NodeConfig = { ...config };
+  for (const key of ['tags', 'pre_hook', 'post_hook'] as const) if (Array.isArray(config[key])) copy[key] = [...config[key]];
+  if (isPlainObject(config.meta)) copy.meta = { ...config.meta };
+  return copy;
+}
+
 /**
  * Resolve a node's config.
  * @param fqn the node's fully-qualified name: [project, ...folders, name]. The folder tree is
@@ -111,10 +144,7 @@ export function resolveNodeConfig(
   for (let i = 0; isPlainObject(level); i++) {
     mergeConfig(config, levelConfig(level));
     if (i >= fqn.length) break;
-    const key = fqn[i]!;
-    const next: unknown = level[key];
-    // A known config key never names a folder (a folder called "tags" must use +tags inside it).
-    level = isPlainObject(next) && !key.startsWith('+') && !KNOWN_CONFIG_KEYS.has(key) ? next : undefined;
+    level = childLevel(level, fqn[i]!);
   }
   mergeConfig(config, yamlConfig);
   mergeConfig(config, inlineConfig);

@@ -2,7 +2,6 @@
  * The compiler hook: YAML test declarations and singular test files → test nodes in the manifest
  * (resource_type 'test', test_type 'data'), with compiled_code selecting the failing rows.
  */
-import { createHash } from 'node:crypto';
 import type nunjucks from 'nunjucks';
 import type { Dialect } from '../adapters/adapter.js';
 import type { RenderNode, RenderState } from '../compiler/context.js';
@@ -13,7 +12,8 @@ import type { Manifest, ManifestNode, NodeConfig, Relation } from '../compiler/t
 import type { Project, ProjectFile } from '../project/types.js';
 import { collectDeclarations } from './declarations.js';
 import { buildGenericTest } from './generic-node.js';
-import { resolveTestConfig } from './test-config.js';
+import { resolveTestConfig, type TestConfigCache } from './test-config.js';
+import { sha256 as sha256Hex } from '../util/hash.js';
 
 /** What the hook needs from the compile that calls it. */
 export interface TestCompileContext {
@@ -39,6 +39,10 @@ export interface TestBuildState extends TestCompileContext {
   taken: Set<string>;
   /** Folders of a YAML file below its resource root, by file (computed once per file). */
   folders: Map<string, string[]>;
+  /** Configs of tests without a config layer of their own, by folder. */
+  testConfigs: TestConfigCache;
+  /** relationSql results by unique_id. */
+  relations: Map<string, { sql: string; relation: Relation; ephemeral: boolean }>;
 }
 
 /** Compile a template once per compile and render it with `vars`. */
@@ -50,6 +54,12 @@ export function renderCached(s: TestBuildState, source: string, file: string, va
 
 /** SQL naming a node's relation in a test: the relation, or its CTE for ephemerals. */
 export function relationSql(s: TestBuildState, id: string): { sql: string; relation: Relation; ephemeral: boolean } {
+  let found = s.relations.get(id);
+  if (!found) s.relations.set(id, (found = computeRelationSql(s, id)));
+  return found;
+}
+
+function computeRelationSql(s: TestBuildState, id: string): { sql: string; relation: Relation; ephemeral: boolean } {
   const node = s.manifest.nodes[id];
   if (node) {
     const ephemeral = node.config.materialized === 'ephemeral';
@@ -74,7 +84,7 @@ export function auditRelation(project: Project, name: string): Relation {
  * nodes and disabled tests are left out. Throws UserError at the YAML line of a bad declaration.
  */
 export function addDataTests(manifest: Manifest, ctx: TestCompileContext): void {
-  const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set(), folders: new Map() };
+  const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set(), folders: new Map(), testConfigs: new Map(), relations: new Map() };
   const tests: ManifestNode[] = [];
   // Singular tests are named by their files: their names are taken before generic names are made.
   for (const file of ctx.project.files.tests) s.taken.add(baseName(file.relPath).name);
@@ -141,5 +151,5 @@ function buildSingularTest(s: TestBuildState, file: ProjectFile): ManifestNode |
 
 /** sha256 of a text. */
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return sha256Hex(text);
 }

@@ -3,11 +3,12 @@ import { UserError } from '../errors.js';
 import type { RenderNode } from '../compiler/context.js';
 import type { ManifestNode } from '../compiler/types.js';
 import { didYouMean } from '../util/closest.js';
-import { auditRelation, relationSql, renderCached, sha256, withLimit, type TestBuildState } from './compile-tests.js';
+import { auditRelation, relationSql, renderCached, withLimit, type TestBuildState } from './compile-tests.js';
 import type { AttachedDeclaration } from './declarations.js';
-import { GENERIC_TESTS, TEMPLATES, type GenericTestInput } from './generic-tests.js';
+import { fillTemplate, GENERIC_TESTS, TEMPLATES, type GenericTestInput } from './generic-tests.js';
 import { resolveTestConfig, splitTestArgs } from './test-config.js';
 import { canonicalJson } from '../util/canonical-json.js';
+import { sha256 } from '../util/hash.js';
 import { genericTestName, sanitize, uniqueTestName } from './test-names.js';
 
 const RELATION_ARG = /^\s*(ref|source)\s*\(.*\)\s*$/s;
@@ -27,6 +28,15 @@ function computeFolders(s: TestBuildState, file: string): string[] {
     if (rootParts.every((p, i) => parts[i] === p)) return parts.slice(rootParts.length);
   }
   return parts;
+}
+
+/**
+ * What identifies a declaration (hashed into the checksum and name suffixes):
+ * `canonicalJson({ attached, column, test, args })`, built around canonicalJson(args) alone.
+ */
+export function identityJson(attached: string, column: string | undefined, test: string, args: unknown): string {
+  const argsJson = canonicalJson(args);
+  return `{${argsJson === undefined ? '' : `"args":${argsJson},`}"attached":${JSON.stringify(attached)}${column === undefined ? '' : `,"column":${JSON.stringify(column)}`},"test":${JSON.stringify(test)}}`;
 }
 
 /** Build the test node, or undefined when the test is disabled. */
@@ -56,11 +66,11 @@ export function buildGenericTest(s: TestBuildState, d: AttachedDeclaration): Man
   }
 
   const synthesized = genericTestName(testName, d.targetName, column, kwargs);
-  const identity = canonicalJson({ attached: d.attachedId, column, test: decl.name, args: decl.args });
+  const identity = identityJson(d.attachedId, column, decl.name, decl.args);
   const name = split.name !== undefined ? sanitize(split.name) : uniqueTestName(synthesized, identity, s.taken);
   if (s.taken.has(name)) throw new UserError(`two tests are named '${name}'`, { ...at, hint: 'give each test a different name:' });
   const fqn = [pkg, ...foldersOf(s, decl.file), name];
-  const config = resolveTestConfig(s.project, fqn, split.config, at);
+  const config = resolveTestConfig(s.project, fqn, split.config, at, s.testConfigs);
   if (!config.enabled) return undefined;
   s.taken.add(name);
 
@@ -106,7 +116,7 @@ export function buildGenericTest(s: TestBuildState, d: AttachedDeclaration): Man
     } else {
       const input: GenericTestInput = { dialect: s.dialect, kwargs: rendered, relation: target.relation, at, relationArg: (text) => text, ...(column === undefined ? {} : { column }) };
       const prepared = builtin!.prepare(input);
-      sql = renderCached(s, TEMPLATES[prepared.template], `${decl.file}#${testName}`, { ...prepared.vars, model });
+      sql = fillTemplate(prepared.template, prepared.vars, model) ?? renderCached(s, TEMPLATES[prepared.template], `${decl.file}#${testName}`, { ...prepared.vars, model });
       if (prepared.predicate !== undefined) predicate = config.where === undefined ? prepared.predicate : `(${String(config.where)}) and (${prepared.predicate})`;
     }
     sql = withLimit(sql.trim().replace(/;\s*$/, ''), config);

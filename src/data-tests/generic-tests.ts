@@ -55,6 +55,28 @@ export const TEMPLATES = {
   expected_columns: '{{ sql }}',
 } as const;
 
+/** Each template split at its `{{ name }}` holes: text at even indexes, variable names at odd ones. */
+const TEMPLATE_PARTS: Readonly<Record<keyof typeof TEMPLATES, readonly string[]>> = Object.freeze(
+  Object.fromEntries(Object.entries(TEMPLATES).map(([name, text]) => [name, Object.freeze(text.split(/\{\{\s*(\w+)\s*\}\}/))])) as Record<keyof typeof TEMPLATES, readonly string[]>,
+);
+
+/**
+ * A built-in template filled with string values, without nunjucks (the same text nunjucks renders
+ * for string values: the templates are plain text and `{{ name }}` holes); undefined when a hole
+ * has no value here (nunjucks would look it up among the globals).
+ */
+export function fillTemplate(template: keyof typeof TEMPLATES, vars: Readonly<Record<string, string>>, model: string): string | undefined {
+  const parts = TEMPLATE_PARTS[template];
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i += 2) {
+    const name = parts[i]!;
+    const value = name === 'model' ? model : Object.hasOwn(vars, name) ? vars[name] : undefined;
+    if (typeof value !== 'string') return undefined;
+    out += value + parts[i + 1]!;
+  }
+  return out;
+}
+
 function fail(at: DeclLocation, message: string, hint?: string): never {
   throw new UserError(message, { ...at, ...(hint ? { hint } : {}) });
 }

@@ -3,7 +3,7 @@
  * arguments, validated, and merged over project.yml `data_tests:` folder config.
  */
 import { UserError } from '../errors.js';
-import { mergeConfig, resolveNodeConfig } from '../compiler/config.js';
+import { cloneConfig, mergeConfig, resolveNodeConfig, treeLevel } from '../compiler/config.js';
 import type { NodeConfig } from '../compiler/types.js';
 import type { Project } from '../project/types.js';
 
@@ -52,10 +52,34 @@ export function parseThreshold(text: string): { op: string; value: number } | un
 }
 
 /**
+ * Resolved configs of tests without a config layer of their own, by folder path (fqn without the
+ * name); one per compile. Most tests of a project share a handful of these.
+ */
+export type TestConfigCache = Map<string, NodeConfig>;
+
+/**
  * Resolve a test's config: defaults (severity error, warn_if/error_if `!=0`), project.yml
  * `data_tests:` along `fqn`, then the declaration's layer. Throws UserError at `at` when a value is invalid.
+ * With `cache`, a test with an empty layer whose name selects no project.yml level of its own gets
+ * a copy of the config resolved for its folder (the same value a fresh resolution gives).
  */
-export function resolveTestConfig(project: Project, fqn: string[], layer: Record<string, unknown>, at: DeclLocation): NodeConfig {
+export function resolveTestConfig(project: Project, fqn: string[], layer: Record<string, unknown>, at: DeclLocation, cache?: TestConfigCache): NodeConfig {
+  if (!cache || !isEmpty(layer)) return resolveFresh(project, fqn, layer, at);
+  const path = fqn.slice(0, -1);
+  const folder = treeLevel(project, 'test', path);
+  if (folder && treeLevel(project, 'test', fqn)) return resolveFresh(project, fqn, layer, at);
+  const key = path.join('\0');
+  let config = cache.get(key);
+  if (!config) cache.set(key, (config = resolveFresh(project, fqn, layer, at)));
+  return cloneConfig(config);
+}
+
+function isEmpty(layer: Record<string, unknown>): boolean {
+  for (const _ in layer) return false;
+  return true;
+}
+
+function resolveFresh(project: Project, fqn: string[], layer: Record<string, unknown>, at: DeclLocation): NodeConfig {
   const config = resolveNodeConfig(project, 'test', fqn);
   mergeConfig(config, { severity: config.severity ?? 'error', warn_if: config.warn_if ?? '!=0', error_if: config.error_if ?? '!=0' });
   mergeConfig(config, layer);
