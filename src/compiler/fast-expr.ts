@@ -25,41 +25,80 @@ const FAIL: unique symbol = Symbol('unsupported');
  */
 export function lex(src: string, pos: number, close: '}' | '%'): { tokens: Token[]; end: number; trim: boolean } | undefined {
   const tokens: Token[] = [];
-  while (pos < src.length) {
-    const c = src[pos]!;
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') pos++;
-    else if (c === close && src[pos + 1] === '}') return { tokens, end: pos + 2, trim: false };
-    else if (c === '-' && src[pos + 1] === close && src[pos + 2] === '}') return { tokens, end: pos + 3, trim: true };
-    else if (/[A-Za-z_]/.test(c)) {
+  const closeCode = close.charCodeAt(0);
+  const n = src.length;
+  while (pos < n) {
+    const c = src.charCodeAt(pos);
+    if (c === 32 || c === 9 || c === 10 || c === 13) pos++;
+    else if (c === closeCode && src.charCodeAt(pos + 1) === 125) return { tokens, end: pos + 2, trim: false };
+    else if (c === 45 && src.charCodeAt(pos + 1) === closeCode && src.charCodeAt(pos + 2) === 125) return { tokens, end: pos + 3, trim: true };
+    else if (isNameStart(c)) {
       let end = pos + 1;
-      while (end < src.length && /\w/.test(src[end]!)) end++;
+      while (end < n && isWord(src.charCodeAt(end))) end++;
       tokens.push({ kind: 'name', value: src.slice(pos, end) });
       pos = end;
-    } else if (/[0-9]/.test(c)) {
-      const number = /\d+(?:\.\d+)?/y;
-      number.lastIndex = pos;
-      const m = number.exec(src)!;
-      if (/[A-Za-z_]/.test(src[pos + m[0].length] ?? '')) return undefined;
-      tokens.push({ kind: 'number', value: m[0] });
-      pos += m[0].length;
-    } else if (c === '"' || c === "'") {
+    } else if (isDigit(c)) {
+      // \d+(?:\.\d+)?
+      let end = pos + 1;
+      while (isDigit(src.charCodeAt(end))) end++;
+      if (src.charCodeAt(end) === 46 && isDigit(src.charCodeAt(end + 1))) {
+        end += 2;
+        while (isDigit(src.charCodeAt(end))) end++;
+      }
+      if (isNameStart(src.charCodeAt(end))) return undefined;
+      tokens.push({ kind: 'number', value: src.slice(pos, end) });
+      pos = end;
+    } else if (c === 34 || c === 39) {
       let value = '';
       let i = pos + 1;
-      for (; i < src.length && src[i] !== c; i++) {
-        if (src[i] === '\\') {
+      let from = i; // start of the current run without escapes
+      for (; i < n && src.charCodeAt(i) !== c; i++) {
+        if (src.charCodeAt(i) === 92) {
+          value += src.slice(from, i);
           i++;
           value += ESCAPES[src[i]!] ?? src[i] ?? '';
-        } else value += src[i];
+          from = i + 1;
+        }
       }
-      if (i >= src.length) return undefined;
+      if (i >= n) return undefined;
+      value += src.slice(from, i);
       tokens.push({ kind: 'string', value });
       pos = i + 1;
-    } else if ('.()[]{},=:'.includes(c)) {
-      tokens.push({ kind: 'punct', value: c });
+    } else if (PUNCT.has(c)) {
+      tokens.push({ kind: 'punct', value: src[pos]! });
       pos++;
     } else return undefined;
   }
   return undefined;
+}
+
+/** Character codes of `.()[]{},=:`. */
+const PUNCT: ReadonlySet<number> = new Set([...'.()[]{},=:'].map((ch) => ch.charCodeAt(0)));
+
+/** [A-Za-z_] */
+function isNameStart(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
+}
+
+/** [0-9] (false for NaN past the end) */
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/** \w: [A-Za-z0-9_] */
+function isWord(c: number): boolean {
+  return isNameStart(c) || isDigit(c);
+}
+
+/** The nunjucks runtime helpers the closures call. */
+export interface ExprRuntime {
+  memberLookup(obj: unknown, key: unknown): unknown;
+  callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown;
+}
+
+/** nunjucks' runtime (a `require` per call: callers parsing many expressions get it once and pass it). */
+export function exprRuntime(): ExprRuntime {
+  return internals.runtime as unknown as ExprRuntime;
 }
 
 /**
@@ -67,12 +106,8 @@ export function lex(src: string, pos: number, close: '}' | '%'): { tokens: Token
  * variables in scope (looked up in the render scope, like nunjucks' frame variables); inside a
  * loop the name `loop` is not supported (nunjucks' loop.index etc. are not emulated).
  */
-export function parseExpr(tokens: Token[], globals: Record<string, unknown>, locals: ReadonlySet<string>): Expr | undefined {
+export function parseExpr(tokens: Token[], globals: Record<string, unknown>, locals: ReadonlySet<string>, runtime: ExprRuntime = exprRuntime()): Expr | undefined {
   let i = 0;
-  const runtime = internals.runtime as unknown as {
-    memberLookup(obj: unknown, key: unknown): unknown;
-    callWrap(fn: unknown, name: string, context: unknown, args: unknown[]): unknown;
-  };
   const peek = (value: string) => tokens[i]?.kind === 'punct' && tokens[i]!.value === value;
   const expect = (value: string) => {
     if (!peek(value)) throw FAIL;
@@ -154,6 +189,7 @@ export function parseExpr(tokens: Token[], globals: Record<string, unknown>, loc
         list(')', () => {
           const tok = tokens[i];
           if (tok?.kind === 'name' && tokens[i + 1]?.kind === 'punct' && tokens[i + 1]!.value === '=') {
+            if (tok.value === '__proto__') throw FAIL; // would set the prototype of the keyword object below
             i += 2;
             kwargs.push([tok.value, expression()]);
           } else if (kwargs.length) throw FAIL;
@@ -162,8 +198,15 @@ export function parseExpr(tokens: Token[], globals: Record<string, unknown>, loc
         const fn = expr;
         const callName = name;
         expr = (scope) => {
-          const values = args.map((a) => a(scope));
-          if (kwargs.length) values.push(Object.fromEntries([...kwargs.map(([k, v]) => [k, v(scope)]), ['__keywords', true]]));
+          const values: unknown[] = [];
+          for (const a of args) values.push(a(scope));
+          if (kwargs.length) {
+            // nunjucks' keyword-argument object: the keywords in order, then the marker.
+            const named: Record<string, unknown> = {};
+            for (const [k, v] of kwargs) named[k] = v(scope);
+            named.__keywords = true;
+            values.push(named);
+          }
           return runtime.callWrap(fn(scope), callName, undefined, values);
         };
       } else return expr;

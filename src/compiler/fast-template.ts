@@ -10,7 +10,7 @@
  */
 import type nunjucks from 'nunjucks';
 import { UserError } from '../errors.js';
-import { lex, LITERALS, parseExpr, type Expr, type Scope, type Token } from './fast-expr.js';
+import { exprRuntime, lex, LITERALS, parseExpr, type Expr, type ExprRuntime, type Scope, type Token } from './fast-expr.js';
 import { templateErrorToUserError } from './template-errors.js';
 
 interface Position {
@@ -63,6 +63,9 @@ export class FastTemplate {
   }
 }
 
+/** Where tryFastTemplate keeps nunjucks' runtime on the Environment it parses for. */
+const RUNTIME: unique symbol = Symbol('strata.fastTemplateRuntime');
+
 /** A loop being parsed: its parts so far and the loop variables in scope. */
 interface Level {
   parts: Part[];
@@ -74,6 +77,9 @@ export function tryFastTemplate(env: nunjucks.Environment, source: string, file:
   if (source.includes('{#')) return undefined;
   const globals = (env as unknown as { globals: Record<string, unknown> }).globals;
   const stack: Level[] = [{ parts: [], locals: new Set() }];
+  // nunjucks' runtime, looked up once per environment (a require each time costs ~1-3 µs).
+  const holder = env as unknown as { [RUNTIME]?: ExprRuntime };
+  const runtime = (holder[RUNTIME] ??= exprRuntime());
   let pos = 0;
   let line = 1;
   let trimNext = false;
@@ -98,10 +104,10 @@ export function tryFastTemplate(env: nunjucks.Environment, source: string, file:
     if (!lexed) return undefined;
     const at = { line, column: open - source.lastIndexOf('\n', open - 1) };
     if (!isTag) {
-      const expr = parseExpr(lexed.tokens, globals, level.locals);
+      const expr = parseExpr(lexed.tokens, globals, level.locals, runtime);
       if (!expr) return undefined;
       level.parts.push({ expr, ...at });
-    } else if (!tag(lexed.tokens, stack, globals, at)) return undefined;
+    } else if (!tag(lexed.tokens, stack, globals, at, runtime)) return undefined;
     line += countNewlines(source, open, lexed.end);
     trimNext = lexed.trim;
     pos = lexed.end;
@@ -109,7 +115,7 @@ export function tryFastTemplate(env: nunjucks.Environment, source: string, file:
 }
 
 /** Apply a `{% for x in [...] %}` or `{% endfor %}` tag to the stack; false if unsupported. */
-function tag(tokens: Token[], stack: Level[], globals: Record<string, unknown>, at: Position): boolean {
+function tag(tokens: Token[], stack: Level[], globals: Record<string, unknown>, at: Position, runtime: ExprRuntime): boolean {
   const level = stack[stack.length - 1]!;
   const [head, name, kwIn, bracket] = tokens;
   if (head?.kind !== 'name') return false;
@@ -122,7 +128,7 @@ function tag(tokens: Token[], stack: Level[], globals: Record<string, unknown>, 
   if (Object.hasOwn(LITERALS, name.value) || name.value === 'loop' || name.value === 'in') return false;
   // Only a literal list, so the value is always an array (nunjucks iterates objects differently).
   if (bracket?.kind !== 'punct' || bracket.value !== '[' || closingBracket(tokens, 3) !== tokens.length - 1) return false;
-  const items = parseExpr(tokens.slice(3), globals, level.locals);
+  const items = parseExpr(tokens.slice(3), globals, level.locals, runtime);
   if (!items) return false;
   const body: Part[] = [];
   level.parts.push({ loopVar: name.value, items, body, ...at });
