@@ -16,6 +16,8 @@ export interface MacroRegistry {
   /** By macro name. */
   nodes: Map<string, MacroNode>;
   functions: Map<string, MacroFunction>;
+  /** `name(` of any macro in `nodes` (built by macrosCalledIn on first use, for `size` macros). */
+  callPattern?: { size: number; pattern: RegExp };
 }
 
 const MACRO_HEADER = /\{%-?\s*(macro|test)\s+([A-Za-z_]\w*)\s*\(([^)]*)\)/g;
@@ -78,15 +80,19 @@ export function loadMacros(env: nunjucks.Environment, project: Project): MacroRe
   return registry;
 }
 
-const CALL = /\b([A-Za-z_]\w*)\s*\(/g;
-
-/** unique_ids of known macros called (as `name(`) in a template's raw code, sorted. */
+/**
+ * unique_ids of known macros called (as `name(`) in a template's raw code, sorted. One regex pass
+ * that matches only the registry's names: the same calls as matching every `identifier(` and
+ * keeping the known ones (a name is matched only at a word start and only before `\s*(`).
+ */
 export function macrosCalledIn(raw: string, registry: MacroRegistry): string[] {
   if (registry.nodes.size === 0) return [];
-  const found = new Set<string>();
-  for (const m of raw.matchAll(CALL)) {
-    const node = registry.nodes.get(m[1]!);
-    if (node) found.add(node.unique_id);
+  let cached = registry.callPattern;
+  if (!cached || cached.size !== registry.nodes.size) {
+    const names = [...registry.nodes.keys()].map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    registry.callPattern = cached = { size: registry.nodes.size, pattern: new RegExp(`\\b(${names.join('|')})\\s*\\(`, 'g') };
   }
-  return [...found].sort();
+  let found: Set<string> | undefined;
+  for (const m of raw.matchAll(cached.pattern)) (found ??= new Set()).add(registry.nodes.get(m[1]!)!.unique_id);
+  return found ? [...found].sort() : [];
 }
