@@ -1,0 +1,142 @@
+/**
+ * The compile-speed shortcuts (issue 5) give exactly what the general code they replace gives:
+ * built-in test templates filled without nunjucks, test identities built around the arguments'
+ * canonical JSON, per-folder cached test configs, one-pass macro-call scanning, the char-code lexer.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileNunjucks, compileTemplate, createEnvironment, renderTemplate } from '../../src/compiler/environment.js';
+import { tryFastTemplate } from '../../src/compiler/fast-template.js';
+import { macrosCalledIn, type MacroRegistry } from '../../src/compiler/macros.js';
+import type { MacroNode } from '../../src/compiler/types.js';
+import { identityJson } from '../../src/data-tests/generic-node.js';
+import { fillTemplate, TEMPLATES } from '../../src/data-tests/generic-tests.js';
+import { resolveTestConfig } from '../../src/data-tests/test-config.js';
+import { canonicalJson } from '../../src/util/canonical-json.js';
+import { randomValue, rng } from '../support/random.js';
+import { makeProject } from './compiler-fixture.js';
+
+describe('built-in test templates filled without nunjucks', () => {
+  it('give what nunjucks renders, for every template and awkward string values', () => {
+    const env = createEnvironment();
+    const values = ['', '"id"', "it's {{ x }}", 'a\nb', '$& $1 \\', '(select * from "m" where a > 1) as strata_subquery'];
+    const next = rng(7);
+    for (const name of Object.keys(TEMPLATES) as Array<keyof typeof TEMPLATES>) {
+      const template = compileNunjucks(env, TEMPLATES[name], 'x.yml');
+      const holes = [...TEMPLATES[name].matchAll(/\{\{\s*(\w+)\s*\}\}/g)].map((m) => m[1]!);
+      for (let i = 0; i < 20; i++) {
+        const vars: Record<string, string> = {};
+        for (const h of holes) vars[h] = values[Math.floor(next() * values.length)]!;
+        const model = values[Math.floor(next() * values.length)]!;
+        expect(fillTemplate(name, vars, model), name).toBe(renderTemplate(template, 'x.yml', { ...vars, model }));
+      }
+    }
+  });
+
+  it('decline (undefined) when a hole has no string value, so nunjucks handles it', () => {
+    expect(fillTemplate('unique', {}, 'm')).toBeUndefined();
+    expect(fillTemplate('rows', { predicate: 1 as unknown as string }, 'm')).toBeUndefined();
+    expect(fillTemplate('not_empty', {}, '"m"')).toBe('select count(*) as row_count from "m" having count(*) = 0');
+  });
+});
+
+describe('test identity JSON', () => {
+  it('equals canonicalJson of { attached, column, test, args } on random arguments', () => {
+    const next = rng(11);
+    const shape = {
+      leaves: [null, undefined, true, 0, -1.5, 'a"b', 'é\n', new Date(0), "ref('x')"],
+      keys: ['values', 'to', 'field', 'b', 'a', '1', '01', 'quote'],
+      maxDepth: 3,
+      leafBelow: 0.3,
+      arrayBelow: 0.5,
+    };
+    for (let i = 0; i < 2000; i++) {
+      const args = randomValue(next, shape);
+      const column = next() < 0.3 ? undefined : next() < 0.5 ? 'id' : 'we"ird\n';
+      const test = next() < 0.5 ? 'unique' : 'pkg.accepted_values';
+      expect(identityJson('model.demo.orders', column, test, args)).toBe(canonicalJson({ attached: 'model.demo.orders', column, test, args }));
+    }
+  });
+});
+
+describe('test configs cached per folder', () => {
+  const tree = {
+    '+tags': ['dq'],
+    '+meta': { owner: 'a' },
+    demo: {
+      '+severity': 'warn',
+      staging: { '+store_failures': true, '+tags': 'stg', special_test: { '+severity': 'error', '+limit': 3 } },
+      marts: { '+where': 'id > 0', '+meta': { owner: 'b', team: 'x' } },
+      tags: { '+limit': 1 },
+    },
+  };
+  const fqns = [
+    ['demo', 'a_test'], ['demo', 'staging', 'a_test'], ['demo', 'staging', 'special_test'], ['demo', 'staging', 'b_test'],
+    ['demo', 'marts', 'a_test'], ['demo', 'marts', 'deep', 'a_test'], ['demo', 'tags', 'a_test'], ['other', 'x'], ['demo', 'staging', 'a_test'],
+  ];
+
+  it('equal a fresh resolution (same keys in the same order), and share nothing mutable', () => {
+    const project = makeProject({});
+    project.config.dataTests = tree;
+    const cache = new Map();
+    const at = { file: 'models/schema.yml', line: 1 };
+    for (const fqn of fqns) {
+      const cached = resolveTestConfig(project, fqn, {}, at, cache);
+      const fresh = resolveTestConfig(project, fqn, {}, at);
+      expect(JSON.stringify(cached), fqn.join('.')).toBe(JSON.stringify(fresh));
+      cached.tags.push('mutated');
+      cached.meta.mutated = true;
+      cached.where = 'changed';
+    }
+    for (const fqn of fqns) expect(JSON.stringify(resolveTestConfig(project, fqn, {}, at, cache))).toBe(JSON.stringify(resolveTestConfig(project, fqn, {}, at)));
+    // A declaration with config of its own is resolved fresh.
+    expect(resolveTestConfig(project, ['demo', 'a_test'], { severity: 'error' }, at, cache).severity).toBe('error');
+  });
+
+  it('still report an invalid folder config at the declaration', () => {
+    const project = makeProject({});
+    project.config.dataTests = { '+severity': 'loud' };
+    const cache = new Map();
+    for (const line of [3, 9]) expect(() => resolveTestConfig(project, ['demo', 't'], {}, { file: 'm.yml', line }, cache)).toThrow(/severity must be/);
+  });
+});
+
+describe('macrosCalledIn', () => {
+  /** The general scan it replaces: every identifier before `(`, kept when it names a macro. */
+  const reference = (raw: string, registry: MacroRegistry): string[] => {
+    const found = new Set<string>();
+    for (const m of raw.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)) {
+      const node = registry.nodes.get(m[1]!);
+      if (node) found.add(node.unique_id);
+    }
+    return [...found].sort();
+  };
+
+  it('finds the same calls as the general identifier scan on random text', () => {
+    const names = ['a', 'ab', 'abc', 'b_1', 'cents_to_dollars', 'test_unique', '_x'];
+    const registry: MacroRegistry = { nodes: new Map(names.map((n) => [n, { unique_id: `macro.demo.${n}` } as MacroNode])), functions: new Map() };
+    const pieces = [...names, 'x', '1', '.', ' ', '\n', '(', ')', 'é', '{{ ', ' }}', 'sum', '_', 'ab1', '  (', '\t('];
+    const next = rng(5);
+    for (let i = 0; i < 3000; i++) {
+      let raw = '';
+      for (let j = Math.floor(next() * 12); j > 0; j--) raw += pieces[Math.floor(next() * pieces.length)];
+      expect(macrosCalledIn(raw, registry), JSON.stringify(raw)).toEqual(reference(raw, registry));
+    }
+    expect(macrosCalledIn('select 1', { nodes: new Map(), functions: new Map() })).toEqual([]);
+  });
+});
+
+describe('fast template lexer', () => {
+  it('renders numbers, strings and escapes like nunjucks, and declines what it does not lex', () => {
+    const env = createEnvironment();
+    env.addGlobal('f', (...args: unknown[]) => JSON.stringify(args));
+    const same = ["{{ f(1, 22.5, 3, '', 'a\\'b', \"q\\\"\", 'tab\\tnl\\n', 'back\\\\slash', '\\x') }}", '{{f(a_1,_b)}}', '{{ f( 007 ) }}', '{{ f(1.5) }}{{ f(10) }}'];
+    for (const source of same) {
+      const fast = compileTemplate(env, source, 'm.sql');
+      expect(fast.constructor.name, source).toBe('FastTemplate');
+      expect(renderTemplate(fast, 'm.sql'), source).toBe(renderTemplate(compileNunjucks(env, source, 'm.sql'), 'm.sql'));
+    }
+    for (const source of ['{{ 1a }}', '{{ é }}', "{{ 'open }}", '{{ a + b }}', '{{ f(__proto__=1) }}', '{{ a | upper }}']) {
+      expect(tryFastTemplate(env, source, 'm.sql'), source).toBeUndefined();
+    }
+  });
+});
