@@ -28,6 +28,8 @@ export interface Prepared {
   targetDir: string;
   /** Per node: graph info and compiled-SQL hashes (from the cache index on a hit). */
   facts: NodeFacts;
+  /** The compile cache entry holding this manifest, when stored. */
+  entryId?: string;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
     ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts })
     : hit?.id;
   writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId, !!hit);
-  return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts };
+  return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts, entryId };
 }
 
 /**
@@ -131,5 +133,5 @@ export function selectIds(prepared: Prepared, options: SelectionOptions, resourc
 
 /** Write the compiled SQL of the selected nodes under target/compiled (unchanged files are skipped). */
 export function writeCompiledFor(prepared: Prepared, ids: Iterable<string>): void {
-  writeCompiled(prepared.manifest, prepared.project.root, prepared.project.config.targetPath, ids, prepared.facts.compiled);
+  writeCompiled(prepared.manifest, prepared.project.root, prepared.project.config.targetPath, ids, prepared.facts.compiled, prepared.entryId);
 }

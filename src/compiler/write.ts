@@ -13,7 +13,9 @@ import { WrittenIndex } from './written-index.js';
  * compiled_path. Files whose content is unchanged since the last write are left alone (see
  * written-index.ts: `.written.json` remembers hashes and settled directories).
  * `targetPath` is relative to `projectRoot` (or absolute). Returns the number of files written.
- * `known` (compiled_path and SQL hash per node, null = no SQL) spares reading unchanged nodes.
+ * `known` (compiled_path and SQL hash per node, null = no SQL) spares reading unchanged nodes;
+ * `token` names that whole set (a compile cache entry id): once every file of it is written and
+ * its directories are unchanged, a later call with the same token checks nothing file by file.
  */
 export function writeCompiled(
   manifest: Manifest,
@@ -21,10 +23,14 @@ export function writeCompiled(
   targetPath: string,
   ids?: Iterable<string>,
   known?: ReadonlyMap<string, CompiledRef | null>,
+  token?: string,
 ): number {
   const compiledRoot = resolve(projectRoot, targetPath, 'compiled');
   const base = resolve(compiledRoot, manifest.projectName);
   const index = new WrittenIndex(compiledRoot);
+  const complete = known && token !== undefined ? token : undefined;
+  if (complete !== undefined && index.isComplete(complete)) return 0;
+  let covered = 0;
   const made = new Set<string>();
   // compiled_path is usually `<targetPath>/compiled/<key>`: its key is then a slice, not two path resolutions.
   const prefix = isPlainRelative(targetPath) ? `${targetPath.replace(/\/+$/, '')}/compiled/` : undefined;
@@ -32,6 +38,7 @@ export function writeCompiled(
   for (const id of ids ?? Object.keys(manifest.nodes)) {
     const fact = known?.get(id);
     if (fact === null) continue;
+    if (fact) covered += 1;
     const node = fact ? undefined : manifest.nodes[id];
     if (!fact && node?.compiled_code === undefined) continue;
     const compiledPath = fact ? fact.path : node!.compiled_path;
@@ -57,7 +64,8 @@ export function writeCompiled(
     index.wrote(file);
     written += 1;
   }
-  index.save();
+  const all = complete !== undefined && covered === countWithSql(known!);
+  index.save(all ? complete : undefined);
   return written;
 }
 
@@ -70,4 +78,10 @@ function isPlainRelative(path: string): boolean {
 /** No empty, `.` or `..` segment, no backslash: `<compiledRoot>/<key>` is then already resolved. */
 function isPlainKey(key: string): boolean {
   return key !== '' && !key.startsWith('.') && !key.endsWith('/') && !key.includes('/.') && !key.includes('//') && !key.includes('\\');
+}
+
+function countWithSql(known: ReadonlyMap<string, CompiledRef | null>): number {
+  let n = 0;
+  for (const fact of known.values()) if (fact) n += 1;
+  return n;
 }

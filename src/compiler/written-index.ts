@@ -4,7 +4,8 @@
  * since (removing or renaming an entry changes it), so an unchanged compile checks a directory
  * with one stat instead of listing it. A directory modified less than RACY_MS before it was
  * recorded is not recorded (a later change within the same clock tick would go unseen): it is
- * listed again next time.
+ * listed again next time. Line 1 holds the directories (and which compile was written
+ * completely), line 2 the file hashes, so `isComplete` reads no file hash.
  */
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
@@ -14,16 +15,21 @@ const RACY_MS = 2000;
 /** A directory whose recorded files all still exist. */
 const SETTLED = true;
 
-interface Stored {
-  files: Record<string, string>;
+interface Header {
   /** Directory (relative to the compiled root, or absolute outside it) → mtimeMs when recorded. */
   dirs: Record<string, number>;
+  /** Every file of the compile `token` names was written, into these directories. */
+  complete?: { token: string; dirs: string[] };
+}
+
+interface Stored extends Header {
+  files: Record<string, string>;
 }
 
 export class WrittenIndex {
   private readonly path: string;
-  private readonly stored: Stored;
-  private readonly found: boolean;
+  private stored: Stored;
+  private found: boolean;
   /** Files written or re-hashed this run (key → hash). */
   private readonly updates = new Map<string, string>();
   /** Directories looked at this run: settled, or their listing. */
@@ -32,28 +38,63 @@ export class WrittenIndex {
   private readonly touched = new Set<string>();
   /** Files written this run. */
   private readonly writtenFiles = new Set<string>();
+  /** Directories of every file checked this run. */
+  private readonly dirsOfRun = new Set<string>();
 
   constructor(private readonly root: string) {
     this.path = `${root}/${FILE}`;
-    let stored: Stored | undefined;
+    let text: string | undefined;
     try {
-      const raw = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<Stored> | Record<string, string>;
-      // The first format was the plain file map.
-      stored = typeof raw.files === 'object' && raw.files !== null ? { files: raw.files as Record<string, string>, dirs: (raw as Stored).dirs ?? {} } : { files: raw as Record<string, string>, dirs: {} };
+      text = readFileSync(this.path, 'utf8');
     } catch {
-      stored = undefined;
+      text = undefined;
     }
-    this.found = stored !== undefined;
-    this.stored = stored ?? { files: {}, dirs: {} };
+    this.found = text !== undefined;
+    this.stored = { dirs: {}, files: {} };
+    try {
+      const newline = text?.indexOf('\n') ?? -1;
+      if (text !== undefined && newline >= 0) {
+        const header = JSON.parse(text.slice(0, newline)) as Header;
+        const rest = text.slice(newline + 1);
+        this.stored = { ...header, files: {} };
+        this.parseFiles = () => JSON.parse(rest) as Record<string, string>;
+      } else if (text !== undefined) {
+        const files = JSON.parse(text) as Record<string, string>; // the first format: the file map alone
+        this.parseFiles = () => files;
+      }
+    } catch {
+      this.found = false;
+    }
+  }
+
+  /** Parses line 2 on first need. */
+  private parseFiles?: () => Record<string, string>;
+  private get files(): Record<string, string> {
+    if (this.parseFiles) {
+      this.stored.files = this.parseFiles();
+      this.parseFiles = undefined;
+    }
+    return this.stored.files;
+  }
+
+  /**
+   * Whether every file of the compile `token` was written by an earlier run and no directory
+   * holding them has changed since: then nothing needs checking file by file.
+   */
+  isComplete(token: string): boolean {
+    const complete = this.stored.complete;
+    if (complete?.token !== token) return false;
+    return complete.dirs.every((dir) => this.stored.dirs[dir] !== undefined && mtimeOf(this.absolute(dir)) === this.stored.dirs[dir]);
   }
 
   /** Whether `key` was last written with `hash` and its file (absolute path) is still there. */
   unchanged(key: string, hash: string, file: string): boolean {
-    if (this.stored.files[key] !== hash) {
+    const dir = dirname(file);
+    this.dirsOfRun.add(dir);
+    if (this.files[key] !== hash) {
       this.updates.set(key, hash);
       return false;
     }
-    const dir = dirname(file);
     let state = this.seen.get(dir);
     if (state === undefined) {
       state = this.settled(dir) ? SETTLED : this.list(dir);
@@ -68,9 +109,13 @@ export class WrittenIndex {
     this.writtenFiles.add(file);
   }
 
-  /** Save when anything changed (or there was no index). */
-  save(): void {
-    let dirty = !this.found || this.updates.size > 0;
+  /**
+   * Save when anything changed (or there was no index). `completeToken`: this run checked every
+   * file of that compile (see isComplete).
+   */
+  save(completeToken?: string): void {
+    let filesChanged = this.updates.size > 0;
+    let dirty = !this.found || filesChanged;
     const now = Date.now();
     const listed = new Map<string, Set<string>>();
     for (const [dir, state] of this.seen) {
@@ -81,12 +126,12 @@ export class WrittenIndex {
     // A listed directory is recorded as complete below: forget files it no longer holds (not
     // selected this run, so not rewritten), or a later run would trust them to exist.
     if (listed.size > 0) {
-      for (const key of Object.keys(this.stored.files)) {
+      for (const key of Object.keys(this.files)) {
         const file = resolve(this.root, key);
         const names = listed.get(dirname(file));
         if (names && !names.has(basename(file)) && !this.updates.has(key) && !this.writtenFiles.has(file)) {
-          delete this.stored.files[key];
-          dirty = true;
+          delete this.files[key];
+          dirty = filesChanged = true;
         }
       }
     }
@@ -99,10 +144,25 @@ export class WrittenIndex {
       if (settled === undefined) delete this.stored.dirs[key];
       else this.stored.dirs[key] = settled;
     }
+    if (completeToken !== undefined) {
+      const dirs = [...this.dirsOfRun].map((d) => this.dirKey(d)).sort();
+      if (this.stored.complete?.token !== completeToken || this.stored.complete.dirs.join('\0') !== dirs.join('\0')) {
+        this.stored.complete = { token: completeToken, dirs };
+        dirty = true;
+      }
+    } else if (filesChanged && this.stored.complete) {
+      delete this.stored.complete; // some file changed under it
+    }
     if (!dirty) return;
-    for (const [key, hash] of this.updates) this.stored.files[key] = hash;
+    const files = this.files;
+    for (const [key, hash] of this.updates) files[key] = hash;
+    const { files: _files, ...header } = this.stored;
     mkdirSync(this.root, { recursive: true });
-    writeFileSync(this.path, JSON.stringify(this.stored));
+    writeFileSync(this.path, `${JSON.stringify(header)}\n${JSON.stringify(files)}`);
+  }
+
+  private absolute(key: string): string {
+    return key.startsWith('/') ? key : `${this.root}/${key}`;
   }
 
   private settled(dir: string): boolean {

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } f
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeCompiled } from '../../src/compiler/write.js';
+import { sha256 } from '../../src/util/hash.js';
 import type { Manifest, ManifestNode } from '../../src/compiler/types.js';
 import { removeWrittenProjects, writeProject } from '../support/project.js';
 import { afterAll } from 'vitest';
@@ -16,6 +17,12 @@ function manifestOf(nodes: Array<{ id: string; file: string; sql: string; compil
     } as unknown as ManifestNode;
   }
   return out;
+}
+
+/** target/compiled/.written.json: line 1 directories (and complete compile), line 2 file hashes. */
+function writtenIndex(dir: string): { files: Record<string, string>; dirs: Record<string, number> } {
+  const [header, files] = readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8').split('\n');
+  return { ...(JSON.parse(header!) as { dirs: Record<string, number> }), files: JSON.parse(files!) as Record<string, string> };
 }
 
 describe('writeCompiled', () => {
@@ -35,7 +42,7 @@ describe('writeCompiled', () => {
     expect(readFileSync(at('models/sub/b.sql'), 'utf8')).toBe('select 3');
     expect(readFileSync(at('models/c.sql'), 'utf8')).toBe('select 4');
     expect(readFileSync(at('models/.d.sql'), 'utf8')).toBe('select 5');
-    const index = (JSON.parse(readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8')) as { files: Record<string, string> }).files;
+    const index = writtenIndex(dir).files;
     expect(Object.keys(index).sort()).toEqual(['demo/models/.d.sql', 'demo/models/a.sql', 'demo/models/c.sql', 'demo/models/s.yml/t.sql', 'demo/models/sub/b.sql']);
 
     expect(writeCompiled(manifestOf(nodes), dir, 'target')).toBe(0);
@@ -54,7 +61,7 @@ describe('writeCompiled', () => {
       { id: 'model.demo.e', file: 'models/sub/e.sql', sql: 'select 3' },
     ];
     const at = (rel: string) => join(dir, 'target/compiled/demo', rel);
-    const stored = () => JSON.parse(readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8')) as { files: Record<string, string>; dirs: Record<string, number> };
+    const stored = () => writtenIndex(dir);
     /** Make every compiled directory look modified 10 s ago (past the racy window). */
     const age = () => {
       const past = new Date(Date.now() - 10_000);
@@ -83,5 +90,37 @@ describe('writeCompiled', () => {
     expect(stored().dirs['demo/models']).toBeDefined();
     expect(writeCompiled(manifestOf(nodes), dir, 'target', ['model.demo.a'])).toBe(1);
     expect(readdirSync(at('models')).sort()).toEqual(['a.sql', 'c.sql', 'sub']);
+  });
+
+  it('with a token, a compile written completely is confirmed by directory mtimes alone', () => {
+    const dir = writeProject({});
+    const nodes = [
+      { id: 'model.demo.a', file: 'models/a.sql', sql: 'select 1', compiledPath: 'target/compiled/demo/models/a.sql' },
+      { id: 'model.demo.e', file: 'models/sub/e.sql', sql: 'select 3', compiledPath: 'target/compiled/demo/models/sub/e.sql' },
+    ];
+    const known = (hashes: string[]) => new Map(nodes.map((n, i) => [n.id, { path: n.compiledPath, hash: hashes[i]! }]));
+    const real = known(nodes.map((n) => sha256(n.sql)));
+    const age = () => {
+      const past = new Date(Date.now() - 10_000);
+      for (const d of ['demo/models', 'demo/models/sub']) utimesSync(join(dir, 'target/compiled', d), past, past);
+    };
+    const m = manifestOf(nodes);
+    expect(writeCompiled(m, dir, 'target', undefined, real, 'T1')).toBe(2);
+    age();
+    expect(writeCompiled(m, dir, 'target', undefined, real, 'T1')).toBe(0); // directories recorded now
+    const header = JSON.parse(readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8').split('\n')[0]!) as { complete?: { token: string; dirs: string[] } };
+    expect(header.complete).toEqual({ token: 'T1', dirs: ['demo/models', 'demo/models/sub'] });
+    // Same token, directories unchanged: no file is looked at (the token vouches for the hashes).
+    expect(writeCompiled(m, dir, 'target', undefined, known(['x', 'y']), 'T1')).toBe(0);
+    // Another token: checked file by file (both hashes differ from what was written).
+    expect(writeCompiled(m, dir, 'target', undefined, known(['x', 'y']), 'T2')).toBe(2);
+    // A deleted file changes its directory: the token no longer vouches for it.
+    age();
+    writeCompiled(m, dir, 'target', undefined, real, 'T3');
+    age();
+    writeCompiled(m, dir, 'target', undefined, real, 'T3');
+    rmSync(join(dir, 'target/compiled/demo/models/sub/e.sql'));
+    expect(writeCompiled(m, dir, 'target', undefined, real, 'T3')).toBe(1);
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/sub/e.sql'), 'utf8')).toBe('select 3');
   });
 });
