@@ -88,13 +88,13 @@ export function cacheKey(project: CacheKeyInputs, options: Pick<CompileOptions, 
     hash.update('\0(no profiles file)\0'); // a Project built in memory: the resolved target alone
   }
   const { propertyFiles, ...files } = project.files;
-  const lists: Array<[string, ReadonlyArray<{ path: string; checksum: string; content: string }>]> = Object.entries(files);
+  const lists: Array<[string, ReadonlyArray<{ path: string; checksum: string; content: string; perRun?: boolean }>]> = Object.entries(files);
   if (propertyFiles) lists.push(['propertyFiles', propertyFiles]);
   else hash.update(JSON.stringify(project.properties, keyJson));
   for (const [kind, list] of lists) {
     hash.update(`\0${kind}:${list.length}`);
     for (const f of list) {
-      if (PER_RUN.test(f.content)) return undefined;
+      if (f.perRun ?? PER_RUN.test(f.content)) return undefined;
       hash.update(`\0${f.path}\0${f.checksum}`);
     }
   }

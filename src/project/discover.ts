@@ -2,9 +2,9 @@
  * Find and read the project's files: one directory walk per configured path, each file
  * read once, results sorted so every run sees the same order.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
-import { sha256 } from '../util/hash.js';
+import { FileStamps } from './file-stamps.js';
 import type { Project, ProjectConfig, ProjectFile } from './types.js';
 
 /** Every file the later stages need, by kind (the shape of Project['files']). */
@@ -16,7 +16,11 @@ type Rules = Record<string, Kind>;
 
 const YAML_RULES: Rules = { '.yml': 'propertyFiles', '.yaml': 'propertyFiles' };
 
-/** Walk model, seed, macro, test, snapshot and docs paths and read what they hold. */
+/**
+ * Walk model, seed, macro, test, snapshot and docs paths and read what they hold. Files whose
+ * stat facts match `<target>/.strata-cache/file-stamps.json` are not read until their content
+ * is asked for (see file-stamps.ts).
+ */
 export function discoverFiles(root: string, config: ProjectConfig): DiscoveredFiles {
   const plan: Array<[string[], Rules]> = [
     [config.modelPaths, { '.sql': 'models', '.md': 'docs', ...YAML_RULES }],
@@ -30,6 +34,7 @@ export function discoverFiles(root: string, config: ProjectConfig): DiscoveredFi
   // A folder listed under two path kinds (docs-paths: [models]) must not yield a file twice.
   const seen = new Set<string>();
   const skip = new Set([resolve(root, config.targetPath)]);
+  const stamps = FileStamps.read(join(resolve(root, config.targetPath), '.strata-cache', 'file-stamps.json'));
   for (const [dirs, rules] of plan) {
     for (const dir of dirs) {
       const base = dir === '.' ? '' : `${dir}/`;
@@ -40,13 +45,12 @@ export function discoverFiles(root: string, config: ProjectConfig): DiscoveredFi
         const key = `${kind}:${path}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        const absPath = join(root, path);
-        const content = readFileSync(absPath, 'utf8');
-        out[kind].push({ path, absPath, relPath, content, checksum: sha256(content) });
+        out[kind].push(stamps.file(path, join(root, path), relPath));
       }
     }
   }
   for (const list of Object.values(out) as ProjectFile[][]) list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  stamps.save();
   return out;
 }
 

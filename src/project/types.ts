@@ -11,6 +11,8 @@ export interface ProjectFile {
   content: string;
   /** sha256 of content. */
   checksum: string;
+  /** Whether the content mentions run_started_at or invocation_id (values that differ per run); known without reading it. */
+  perRun?: boolean;
 }
 
 /** project.yml (or dbt_project.yml), with defaults applied. Paths are relative to the root. */
