@@ -8,7 +8,9 @@ import { internals } from './jinja-compat.js';
 /** Loop variables in scope while rendering (a prototype chain per nesting level). */
 export type Scope = Record<string, unknown> | undefined;
 /** A parsed expression, evaluated against the loop variables in scope. */
-export type Expr = (scope: Scope) => unknown;
+export interface Expr {
+  ev(scope: Scope): unknown;
+}
 /** One lexed token. */
 export type Token = { kind: 'name' | 'string' | 'number' | 'punct'; value: string };
 
@@ -102,122 +104,197 @@ export function exprRuntime(): ExprRuntime {
 }
 
 /**
- * Parse `tokens` (all of them) into a closure; undefined if not supported. `locals` are the loop
- * variables in scope (looked up in the render scope, like nunjucks' frame variables); inside a
- * loop the name `loop` is not supported (nunjucks' loop.index etc. are not emulated).
+ * Parse `tokens` (all of them) into an expression tree; undefined if not supported. `locals` are
+ * the loop variables in scope (looked up in the render scope, like nunjucks' frame variables);
+ * inside a loop the name `loop` is not supported (nunjucks' loop.index etc. are not emulated).
+ * The tree is plain objects (no closures): a template keeps only what it evaluates, not the
+ * parser's state, which matters with 10,000 templates alive at once.
  */
 export function parseExpr(tokens: Token[], globals: Record<string, unknown>, locals: ReadonlySet<string>, runtime: ExprRuntime = exprRuntime()): Expr | undefined {
-  let i = 0;
-  const peek = (value: string) => tokens[i]?.kind === 'punct' && tokens[i]!.value === value;
-  const expect = (value: string) => {
-    if (!peek(value)) throw FAIL;
-    i++;
-  };
-
-  const list = (close: string, item: () => void) => {
-    while (!peek(close)) {
-      item();
-      if (!peek(close)) expect(',');
-    }
-    i++;
-  };
-
-  const primary = (): [Expr, string] => {
-    const tok = tokens[i++];
-    if (!tok) throw FAIL;
-    if (tok.kind === 'string') return [() => tok.value, JSON.stringify(tok.value)];
-    if (tok.kind === 'number') {
-      const n = Number(tok.value);
-      return [() => n, tok.value];
-    }
-    if (tok.kind === 'name') {
-      const name = tok.value;
-      if (Object.hasOwn(LITERALS, name)) {
-        const v = LITERALS[name];
-        return [() => v, name];
-      }
-      if (locals.has(name)) return [(scope) => scope![name], name];
-      if (name === 'loop' && locals.size > 0) throw FAIL;
-      return [() => {
-        const v = globals[name];
-        return v === undefined && Object.hasOwn(COMPAT, name) ? COMPAT[name] : v;
-      }, name];
-    }
-    if (tok.value === '[') {
-      const items: Expr[] = [];
-      list(']', () => items.push(expression()));
-      return [(scope) => items.map((e) => e(scope)), '[]'];
-    }
-    if (tok.value === '{') {
-      const entries: Array<[Expr, Expr]> = [];
-      list('}', () => {
-        const key = expression();
-        expect(':');
-        entries.push([key, expression()]);
-      });
-      return [(scope) => Object.fromEntries(entries.map(([k, v]) => [k(scope), v(scope)])), '{}'];
-    }
-    if (tok.value === '(') {
-      const inner = expression();
-      expect(')');
-      return [inner, '()'];
-    }
-    throw FAIL;
-  };
-
-  const expression = (): Expr => {
-    let [expr, name] = primary();
-    for (;;) {
-      if (peek('.')) {
-        i++;
-        const tok = tokens[i++];
-        if (!tok || tok.kind !== 'name') throw FAIL;
-        const obj = expr;
-        expr = (scope) => runtime.memberLookup(obj(scope), tok.value);
-        name = `${name}["${tok.value}"]`;
-      } else if (peek('[')) {
-        i++;
-        const key = expression();
-        expect(']');
-        const obj = expr;
-        expr = (scope) => runtime.memberLookup(obj(scope), key(scope));
-        name = `${name}[]`;
-      } else if (peek('(')) {
-        i++;
-        const args: Expr[] = [];
-        const kwargs: Array<[string, Expr]> = [];
-        list(')', () => {
-          const tok = tokens[i];
-          if (tok?.kind === 'name' && tokens[i + 1]?.kind === 'punct' && tokens[i + 1]!.value === '=') {
-            if (tok.value === '__proto__') throw FAIL; // would set the prototype of the keyword object below
-            i += 2;
-            kwargs.push([tok.value, expression()]);
-          } else if (kwargs.length) throw FAIL;
-          else args.push(expression());
-        });
-        const fn = expr;
-        const callName = name;
-        expr = (scope) => {
-          const values: unknown[] = [];
-          for (const a of args) values.push(a(scope));
-          if (kwargs.length) {
-            // nunjucks' keyword-argument object: the keywords in order, then the marker.
-            const named: Record<string, unknown> = {};
-            for (const [k, v] of kwargs) named[k] = v(scope);
-            named.__keywords = true;
-            values.push(named);
-          }
-          return runtime.callWrap(fn(scope), callName, undefined, values);
-        };
-      } else return expr;
-    }
-  };
-
+  const parser = new Parser(tokens, globals, locals, runtime);
   try {
-    const expr = expression();
-    return i === tokens.length ? expr : undefined;
+    const expr = parser.expression();
+    return parser.i === tokens.length ? expr : undefined;
   } catch (e) {
     if (e === FAIL) return undefined;
     throw e;
+  }
+}
+
+/** A literal (string, number, true/false/none, or a name's Python spelling). */
+class Literal implements Expr {
+  constructor(readonly value: unknown) {}
+  ev(): unknown {
+    return this.value;
+  }
+}
+
+/** A global of the environment (looked up at render time: context globals are getters). */
+class GlobalName implements Expr {
+  constructor(
+    readonly name: string,
+    readonly globals: Record<string, unknown>,
+  ) {}
+  ev(): unknown {
+    const v = this.globals[this.name];
+    return v === undefined && Object.hasOwn(COMPAT, this.name) ? COMPAT[this.name] : v;
+  }
+}
+
+/** A loop variable. */
+class LocalName implements Expr {
+  constructor(readonly name: string) {}
+  ev(scope: Scope): unknown {
+    return scope![this.name];
+  }
+}
+
+/** `[a, b]`: a new array on each evaluation. */
+class ListExpr implements Expr {
+  constructor(readonly items: Expr[]) {}
+  ev(scope: Scope): unknown {
+    return this.items.map((e) => e.ev(scope));
+  }
+}
+
+/** `{k: v}`: a new object on each evaluation. */
+class DictExpr implements Expr {
+  constructor(readonly entries: Array<[Expr, Expr]>) {}
+  ev(scope: Scope): unknown {
+    return Object.fromEntries(this.entries.map(([k, v]) => [k.ev(scope), v.ev(scope)]));
+  }
+}
+
+/** `obj.name` / `obj[key]` through nunjucks' memberLookup. */
+class Member implements Expr {
+  constructor(
+    readonly obj: Expr,
+    readonly key: Expr,
+    readonly runtime: ExprRuntime,
+  ) {}
+  ev(scope: Scope): unknown {
+    return this.runtime.memberLookup(this.obj.ev(scope), this.key.ev(scope));
+  }
+}
+
+/** `fn(a, k=v)` through nunjucks' callWrap; `name` is what its errors call the function. */
+class Call implements Expr {
+  constructor(
+    readonly fn: Expr,
+    readonly name: string,
+    readonly args: Expr[],
+    readonly kwargs: Array<[string, Expr]> | undefined,
+    readonly runtime: ExprRuntime,
+  ) {}
+  ev(scope: Scope): unknown {
+    const values: unknown[] = [];
+    for (const a of this.args) values.push(a.ev(scope));
+    if (this.kwargs) {
+      // nunjucks' keyword-argument object: the keywords in order, then the marker.
+      const named: Record<string, unknown> = {};
+      for (const [k, v] of this.kwargs) named[k] = v.ev(scope);
+      named.__keywords = true;
+      values.push(named);
+    }
+    return this.runtime.callWrap(this.fn.ev(scope), this.name, undefined, values);
+  }
+}
+
+/** Recursive descent over one tag's tokens; throws FAIL on anything unsupported. */
+class Parser {
+  i = 0;
+  constructor(
+    readonly tokens: Token[],
+    readonly globals: Record<string, unknown>,
+    readonly locals: ReadonlySet<string>,
+    readonly runtime: ExprRuntime,
+  ) {}
+
+  private peek(value: string): boolean {
+    const tok = this.tokens[this.i];
+    return tok !== undefined && tok.kind === 'punct' && tok.value === value;
+  }
+
+  private expect(value: string): void {
+    if (!this.peek(value)) throw FAIL;
+    this.i++;
+  }
+
+  /** Items up to `close` (consumed), separated by commas, a trailing comma allowed. */
+  private list(close: string, item: () => void): void {
+    while (!this.peek(close)) {
+      item();
+      if (!this.peek(close)) this.expect(',');
+    }
+    this.i++;
+  }
+
+  /** A primary expression and the name nunjucks' errors would give it. */
+  private primary(): [Expr, string] {
+    const tok = this.tokens[this.i++];
+    if (!tok) throw FAIL;
+    if (tok.kind === 'string') return [new Literal(tok.value), JSON.stringify(tok.value)];
+    if (tok.kind === 'number') return [new Literal(Number(tok.value)), tok.value];
+    if (tok.kind === 'name') {
+      const name = tok.value;
+      if (Object.hasOwn(LITERALS, name)) return [new Literal(LITERALS[name]), name];
+      if (this.locals.has(name)) return [new LocalName(name), name];
+      if (name === 'loop' && this.locals.size > 0) throw FAIL;
+      return [new GlobalName(name, this.globals), name];
+    }
+    if (tok.value === '[') {
+      const items: Expr[] = [];
+      this.list(']', () => items.push(this.expression()));
+      return [new ListExpr(items), '[]'];
+    }
+    if (tok.value === '{') {
+      const entries: Array<[Expr, Expr]> = [];
+      this.list('}', () => {
+        const key = this.expression();
+        this.expect(':');
+        entries.push([key, this.expression()]);
+      });
+      return [new DictExpr(entries), '{}'];
+    }
+    if (tok.value === '(') {
+      const inner = this.expression();
+      this.expect(')');
+      return [inner, '()'];
+    }
+    throw FAIL;
+  }
+
+  expression(): Expr {
+    let [expr, name] = this.primary();
+    for (;;) {
+      if (this.peek('.')) {
+        this.i++;
+        const tok = this.tokens[this.i++];
+        if (!tok || tok.kind !== 'name') throw FAIL;
+        expr = new Member(expr, new Literal(tok.value), this.runtime);
+        name = `${name}["${tok.value}"]`;
+      } else if (this.peek('[')) {
+        this.i++;
+        const key = this.expression();
+        this.expect(']');
+        expr = new Member(expr, key, this.runtime);
+        name = `${name}[]`;
+      } else if (this.peek('(')) {
+        this.i++;
+        const args: Expr[] = [];
+        const kwargs: Array<[string, Expr]> = [];
+        this.list(')', () => {
+          const tok = this.tokens[this.i];
+          const next = this.tokens[this.i + 1];
+          if (tok?.kind === 'name' && next?.kind === 'punct' && next.value === '=') {
+            if (tok.value === '__proto__') throw FAIL; // would set the prototype of the keyword object
+            this.i += 2;
+            kwargs.push([tok.value, this.expression()]);
+          } else if (kwargs.length) throw FAIL;
+          else args.push(this.expression());
+        });
+        expr = new Call(expr, name, args, kwargs.length ? kwargs : undefined, this.runtime);
+      } else return expr;
+    }
   }
 }
