@@ -67,7 +67,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
     facts.order = graph.topoOrder();
   }
   const entryId = compiled && key !== undefined
-    ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts })
+    ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts, targetPath: project.config.targetPath })
     : hit?.id;
   writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId, !!hit);
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts, entryId };

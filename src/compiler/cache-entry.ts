@@ -1,13 +1,11 @@
 /**
  * The on-disk form of a compile cache entry, built so that a hit reads almost nothing:
  *
- * - `nodes.json`: every node's JSON text, one after another (no separators needed: offsets);
- *   then parent_map and child_map.
- * - `index.json`: line 1 the header (format, key, id, env reads, diagnostics), line 2 the small
- *   parts of the manifest (sources, macros, docs, names) and, per node in manifest order, its
- *   byte range in nodes.json plus what the graph, selection and writeCompiled need without
- *   reading it: type, enabled, depends_on, attached_node, compiled_path and the sha256 of its
- *   compiled SQL.
+ * - `nodes.json`: the entry id, then every node's JSON text, one after another (found by byte
+ *   offsets), then parent_map and child_map.
+ * - `index.json`: line 1 the header (format, key, id, env reads, diagnostics); then three lines
+ *   parsed only when needed (see IndexMain): what the graph and selection need per node, the
+ *   byte ranges, and the compiled_path + SQL hash per node for writeCompiled.
  *
  * On a hit `manifest.nodes` is an object of lazy properties: a node is parsed from its bytes
  * when first read (then kept), so an unchanged `strata compile` parses no node at all while
@@ -19,10 +17,10 @@ import { writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import { memberInfo, type MemberInfo } from '../graph/graph.js';
 import { sha256 } from '../util/hash.js';
-import type { Manifest, ManifestNode } from './types.js';
+import type { Manifest, ManifestNode, ResourceType } from './types.js';
 
 /** Bumped when the entry format changes. */
-export const FORMAT = 'strata-compile-cache/3';
+export const FORMAT = 'strata-compile-cache/4';
 const INDEX = 'index.json';
 const BODY = 'nodes.json';
 /** Closes a body descriptor whose manifest was dropped without reading it (long-lived processes). */
@@ -41,7 +39,8 @@ export interface CompiledRef {
 /** Per node, what consumers read without parsing it. */
 export interface NodeFacts {
   info: Map<string, MemberInfo>;
-  compiled: Map<string, CompiledRef | null>;
+  /** On a hit: parsed when first read. */
+  readonly compiled: Map<string, CompiledRef | null>;
   /** The graph's full topological order (ProjectGraph.topoOrder()), when known. */
   order?: string[];
 }
@@ -55,16 +54,35 @@ export interface EntryHeader {
   diagnostics: Diagnostic[];
 }
 
-/** One node in the index: id, byte offset, byte length, info, compiled_path, SQL hash. */
-type IndexRow = [string, number, number, MemberInfo, string | null, string | null];
+const TYPES: readonly ResourceType[] = ['model', 'seed', 'test', 'snapshot', 'source', 'unit_test'];
 
-interface IndexBody {
+/**
+ * index.json after the header: three lines, each parsed only when needed.
+ * Line 2 (always): the small manifest parts, node ids, per node its type code, enabled flag,
+ * dependencies and attached node as positions in `ids` + source ids, and the topological order
+ * as such positions. Line 3 (when a node is read): byte offset and length per node, flattened.
+ * Line 4 (when compiled files must be checked one by one): per node the compiled_path after
+ * `pathPrefix` (null: other) and SQL hash, flattened; [null, null] for a node without SQL.
+ */
+interface IndexMain {
   manifest: Omit<Manifest, 'nodes' | 'parent_map' | 'child_map'>;
   /** The manifest's keys in their order (a hit rebuilds the same object, key for key). */
   keys: string[];
+  /** Byte ranges of parent_map and child_map in the body. */
   maps: { parent_map: [number, number]; child_map: [number, number] };
-  nodes: IndexRow[];
-  order?: string[];
+  ids: string[];
+  /** Per node: [type code, enabled 0/1, depends_on, attached node or -1]; ids as positions (unknown ids as strings). */
+  info: Array<[number, number, Array<number | string>, number | string]>;
+  order: number[] | null;
+  pathPrefix: string;
+}
+
+/** Positions of `ids` then the sources (what depends_on and the order point into). */
+function positions(ids: string[], manifest: Pick<Manifest, 'sources'>): { all: string[]; at: Map<string, number> } {
+  const all = [...ids, ...Object.keys(manifest.sources)];
+  const at = new Map<string, number>();
+  for (let i = 0; i < all.length; i++) at.set(all[i]!, i);
+  return { all, at };
 }
 
 /** The facts of an in-memory manifest (what a hit reads from the index), computed once. */
@@ -79,9 +97,10 @@ export function nodeFacts(manifest: Manifest): NodeFacts {
 }
 
 /** Write the entry's two files (nodes.json first: an index never points into a missing body). */
-export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest, facts: NodeFacts): void {
-  const rows: IndexRow[] = [];
-  const maps = {} as IndexBody['maps'];
+export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest, facts: NodeFacts, targetPath: string): void {
+  const ids = Object.keys(manifest.nodes);
+  const ranges: number[] = [];
+  const maps = {} as IndexMain['maps'];
   writeFileAtomic(join(dir, BODY), (fd) => {
     let buffer = '';
     let offset = 0;
@@ -97,20 +116,29 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
       return at;
     };
     put(`${header.id}\n`); // ties the body to its index (checked on read)
-    for (const [id, node] of Object.entries(manifest.nodes)) {
-      const [at, length] = put(JSON.stringify(node));
-      const ref = facts.compiled.get(id);
-      rows.push([id, at, length, facts.info.get(id) ?? memberInfo(node), ref?.path ?? null, ref?.hash ?? null]);
-    }
+    for (const id of ids) ranges.push(...put(JSON.stringify(manifest.nodes[id])));
     maps.parent_map = put(JSON.stringify(manifest.parent_map));
     maps.child_map = put(JSON.stringify(manifest.child_map));
     writeSync(fd, buffer);
   });
+  const { at } = positions(ids, manifest);
+  const ref = (id: string): number | string => at.get(id) ?? id;
+  const pathPrefix = `${targetPath}/compiled/${manifest.projectName}/`;
+  const info: IndexMain['info'] = [];
+  const compiled: Array<string | null> = [];
+  for (const id of ids) {
+    const i = facts.info.get(id) ?? memberInfo(manifest.nodes[id]!);
+    info.push([TYPES.indexOf(i.resource_type), i.enabled ? 1 : 0, i.depends_on.map(ref), i.attached_node === undefined ? -1 : ref(i.attached_node)]);
+    const sql = facts.compiled.get(id);
+    const path = sql?.path;
+    compiled.push(path === undefined ? null : path.startsWith(pathPrefix) ? path.slice(pathPrefix.length) : `/${path}`, sql ? sql.hash : null);
+  }
   const { nodes: _n, parent_map: _p, child_map: _c, ...small } = manifest;
-  const body: IndexBody = { manifest: small, keys: Object.keys(manifest), maps, nodes: rows, order: facts.order };
+  const order = facts.order ? facts.order.map((id) => at.get(id)!) : null;
+  const main: IndexMain = { manifest: small, keys: Object.keys(manifest), maps, ids, info, order, pathPrefix };
   writeFileAtomic(join(dir, INDEX), (fd) => {
-    writeSync(fd, `${JSON.stringify(header)}\n`);
-    writeSync(fd, JSON.stringify(body));
+    writeSync(fd, `${JSON.stringify(header)}\n${JSON.stringify(main)}\n${JSON.stringify(ranges)}\n`);
+    writeSync(fd, JSON.stringify(compiled));
   });
 }
 
@@ -137,12 +165,14 @@ export function readHeader(dir: string): { header: EntryHeader; rest: string } |
  * Undefined when the files do not fit together (a torn or foreign cache: a miss).
  */
 export function readEntry(dir: string, header: EntryHeader, rest: string): { manifest: Manifest; facts: NodeFacts } | undefined {
-  let index: IndexBody;
+  const [mainText, rangesText, compiledText] = rest.split('\n');
+  let index: IndexMain;
   try {
-    index = JSON.parse(rest) as IndexBody;
+    index = JSON.parse(mainText!) as IndexMain;
   } catch {
     return undefined;
   }
+  if (rangesText === undefined || compiledText === undefined) return undefined;
   const size = index.maps.child_map[0] + index.maps.child_map[1];
   const fd = openBody(join(dir, BODY), header.id, size);
   if (fd === undefined) return undefined;
@@ -150,33 +180,63 @@ export function readEntry(dir: string, header: EntryHeader, rest: string): { man
   // ~70 MB; through the descriptor opened now, so an entry stored meanwhile cannot be mixed in.
   let body: Buffer | undefined;
   const held: { fd?: number } = { fd };
-  const parse = <T>([at, length]: readonly [number, number]): T => {
+  const parse = <T>(at: number, length: number): T => {
     if (!body) {
       body = readAll(fd, size);
       held.fd = undefined;
     }
     return JSON.parse(body.toString('utf8', at, at + length)) as T;
   };
-  const facts: NodeFacts = { info: new Map(), compiled: new Map(), order: index.order };
-  for (const [id, , , info, path, hash] of index.nodes) {
-    facts.info.set(id, info);
-    facts.compiled.set(id, hash === null ? null : { path: path ?? undefined, hash });
+  const { ids } = index;
+  const { all } = positions(ids, index.manifest);
+  const info = new Map<string, MemberInfo>();
+  for (let i = 0; i < ids.length; i++) {
+    const [type, enabled, deps, attached] = index.info[i]!;
+    const id = (p: number | string): string => (typeof p === 'string' ? p : all[p]!);
+    const member: MemberInfo = { resource_type: TYPES[type]!, enabled: enabled === 1, depends_on: deps.map(id) };
+    if (attached !== -1) member.attached_node = id(attached);
+    info.set(ids[i]!, member);
   }
+  let compiled: Map<string, CompiledRef | null> | undefined;
+  const facts: NodeFacts = {
+    info,
+    order: index.order?.map((p) => all[p]!) ?? undefined,
+    get compiled() {
+      compiled ??= compiledRefs(ids, JSON.parse(compiledText) as Array<string | null>, index.pathPrefix);
+      return compiled;
+    },
+  };
+  let ranges: number[] | undefined;
+  const range = (i: number): [number, number] => {
+    ranges ??= JSON.parse(rangesText) as number[];
+    return [ranges[2 * i]!, ranges[2 * i + 1]!];
+  };
   const manifest = {} as Record<string, unknown>;
   const small = index.manifest as Record<string, unknown>;
   for (const key of index.keys) {
-    if (key === 'nodes') lazyProperty(manifest, key, () => lazyNodes(index.nodes, parse));
-    else if (key === 'parent_map' || key === 'child_map') lazyProperty(manifest, key, () => parse(index.maps[key]));
+    if (key === 'nodes') lazyProperty(manifest, key, () => lazyNodes(ids, (i) => parse<ManifestNode>(...range(i))));
+    else if (key === 'parent_map' || key === 'child_map') lazyProperty(manifest, key, () => parse(...index.maps[key]));
     else manifest[key] = small[key];
   }
   unread.register(manifest, held);
   return { manifest: manifest as unknown as Manifest, facts };
 }
 
+function compiledRefs(ids: string[], flat: Array<string | null>, prefix: string): Map<string, CompiledRef | null> {
+  const out = new Map<string, CompiledRef | null>();
+  for (let i = 0; i < ids.length; i++) {
+    const path = flat[2 * i];
+    const hash = flat[2 * i + 1];
+    const full = path === null || path === undefined ? undefined : path.startsWith('/') ? path.slice(1) : prefix + path;
+    out.set(ids[i]!, hash === null || hash === undefined ? null : { path: full, hash });
+  }
+  return out;
+}
+
 /** `nodes` whose entries are parsed from their byte ranges when first read. */
-function lazyNodes(rows: IndexRow[], parse: (range: [number, number]) => ManifestNode): Record<string, ManifestNode> {
+function lazyNodes(ids: string[], parse: (i: number) => ManifestNode): Record<string, ManifestNode> {
   const nodes: Record<string, ManifestNode> = {};
-  for (const [id, at, length] of rows) lazyProperty(nodes, id, () => parse([at, length]));
+  for (let i = 0; i < ids.length; i++) lazyProperty(nodes, ids[i]!, () => parse(i));
   return nodes;
 }
 

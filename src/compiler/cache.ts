@@ -56,7 +56,7 @@ export function compileWithCache(project: Project, options: CompileOptions, cach
     if (cached) return { manifest: cached.manifest, hit: true };
   }
   const { manifest, reads } = compileRecordingEnv(project, options);
-  if (key !== undefined) writeCacheEntry(cacheDir, { key, env: reads, diagnostics: [], manifest, facts: nodeFacts(manifest) });
+  if (key !== undefined) writeCacheEntry(cacheDir, { key, env: reads, diagnostics: [], manifest, facts: nodeFacts(manifest), targetPath: project.config.targetPath });
   return { manifest, hit: false };
 }
 
@@ -136,11 +136,11 @@ export function readCacheEntry(cacheDir: string, key: string, env: Record<string
 /** Store a successful compile; returns the new entry's id (undefined when the cache cannot be written). */
 export function writeCacheEntry(
   cacheDir: string,
-  entry: { key: string; env: Record<string, string | null>; diagnostics: Diagnostic[]; manifest: Manifest; facts: NodeFacts },
+  entry: { key: string; env: Record<string, string | null>; diagnostics: Diagnostic[]; manifest: Manifest; facts: NodeFacts; targetPath: string },
 ): string | undefined {
   const header: EntryHeader = { format: FORMAT, key: entry.key, id: randomUUID(), env: entry.env, diagnostics: entry.diagnostics };
   try {
-    writeEntry(cacheDir, header, entry.manifest, entry.facts);
+    writeEntry(cacheDir, header, entry.manifest, entry.facts, entry.targetPath);
     return header.id;
   } catch {
     // A read-only or full disk only loses the cache.
