@@ -133,5 +133,5 @@ export function selectIds(prepared: Prepared, options: SelectionOptions, resourc
 
 /** Write the compiled SQL of the selected nodes under target/compiled (unchanged files are skipped). */
 export function writeCompiledFor(prepared: Prepared, ids: Iterable<string>): void {
-  writeCompiled(prepared.manifest, prepared.project.root, prepared.project.config.targetPath, ids, prepared.facts.compiled, prepared.entryId);
+  writeCompiled(prepared.manifest, prepared.project.root, prepared.project.config.targetPath, ids, prepared.facts, prepared.entryId);
 }

@@ -13,7 +13,7 @@ import { WrittenIndex } from './written-index.js';
  * compiled_path. Files whose content is unchanged since the last write are left alone (see
  * written-index.ts: `.written.json` remembers hashes and settled directories).
  * `targetPath` is relative to `projectRoot` (or absolute). Returns the number of files written.
- * `known` (compiled_path and SQL hash per node, null = no SQL) spares reading unchanged nodes;
+ * `facts.compiled` (compiled_path and SQL hash per node, null = no SQL) spares reading unchanged nodes;
  * `token` names that whole set (a compile cache entry id): once every file of it is written and
  * its directories are unchanged, a later call with the same token checks nothing file by file.
  */
@@ -22,14 +22,15 @@ export function writeCompiled(
   projectRoot: string,
   targetPath: string,
   ids?: Iterable<string>,
-  known?: ReadonlyMap<string, CompiledRef | null>,
+  facts?: { readonly compiled: ReadonlyMap<string, CompiledRef | null> },
   token?: string,
 ): number {
   const compiledRoot = resolve(projectRoot, targetPath, 'compiled');
   const base = resolve(compiledRoot, manifest.projectName);
   const index = new WrittenIndex(compiledRoot);
-  const complete = known && token !== undefined ? token : undefined;
+  const complete = facts && token !== undefined ? token : undefined;
   if (complete !== undefined && index.isComplete(complete)) return 0;
+  const known = facts?.compiled; // read only now: on a cache hit it is parsed on first read
   let covered = 0;
   const made = new Set<string>();
   // compiled_path is usually `<targetPath>/compiled/<key>`: its key is then a slice, not two path resolutions.

@@ -7,7 +7,7 @@
  * listed again next time. Line 1 holds the directories (and which compile was written
  * completely), line 2 the file hashes, so `isComplete` reads no file hash.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
 const FILE = '.written.json';
@@ -43,23 +43,17 @@ export class WrittenIndex {
 
   constructor(private readonly root: string) {
     this.path = `${root}/${FILE}`;
-    let text: string | undefined;
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch {
-      text = undefined;
-    }
-    this.found = text !== undefined;
     this.stored = { dirs: {}, files: {} };
+    const head = readHead(this.path);
+    this.found = head !== undefined;
+    if (head === undefined) return;
     try {
-      const newline = text?.indexOf('\n') ?? -1;
-      if (text !== undefined && newline >= 0) {
-        const header = JSON.parse(text.slice(0, newline)) as Header;
-        const rest = text.slice(newline + 1);
-        this.stored = { ...header, files: {} };
-        this.parseFiles = () => JSON.parse(rest) as Record<string, string>;
-      } else if (text !== undefined) {
-        const files = JSON.parse(text) as Record<string, string>; // the first format: the file map alone
+      if (head.complete) {
+        this.stored = { ...(JSON.parse(head.line) as Header), files: {} };
+        // Line 2 is read and parsed only when a file must be checked one by one.
+        this.parseFiles = () => JSON.parse(readFileSync(this.path, 'utf8').slice(head.line.length + 1)) as Record<string, string>;
+      } else {
+        const files = JSON.parse(head.line) as Record<string, string>; // the first format: the file map alone
         this.parseFiles = () => files;
       }
     } catch {
@@ -188,5 +182,34 @@ function mtimeOf(dir: string): number | undefined {
     return statSync(dir).mtimeMs;
   } catch {
     return undefined;
+  }
+}
+
+/** Line 1 of `file` (complete: a newline followed), or the whole text when it has none; undefined when unreadable. */
+function readHead(file: string): { line: string; complete: boolean } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const chunks: Buffer[] = [];
+    const chunk = Buffer.allocUnsafe(1 << 16);
+    for (let position = 0; ; ) {
+      const n = readSync(fd, chunk, 0, chunk.length, position);
+      if (n === 0) return { line: Buffer.concat(chunks).toString('utf8'), complete: false };
+      const newline = chunk.subarray(0, n).indexOf(10);
+      if (newline >= 0) {
+        chunks.push(Buffer.from(chunk.subarray(0, newline)));
+        return { line: Buffer.concat(chunks).toString('utf8'), complete: true };
+      }
+      chunks.push(Buffer.from(chunk.subarray(0, n)));
+      position += n;
+    }
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -98,7 +98,7 @@ describe('writeCompiled', () => {
       { id: 'model.demo.a', file: 'models/a.sql', sql: 'select 1', compiledPath: 'target/compiled/demo/models/a.sql' },
       { id: 'model.demo.e', file: 'models/sub/e.sql', sql: 'select 3', compiledPath: 'target/compiled/demo/models/sub/e.sql' },
     ];
-    const known = (hashes: string[]) => new Map(nodes.map((n, i) => [n.id, { path: n.compiledPath, hash: hashes[i]! }]));
+    const known = (hashes: string[]) => ({ compiled: new Map(nodes.map((n, i) => [n.id, { path: n.compiledPath, hash: hashes[i]! }])) });
     const real = known(nodes.map((n) => sha256(n.sql)));
     const age = () => {
       const past = new Date(Date.now() - 10_000);
