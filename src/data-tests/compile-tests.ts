@@ -13,6 +13,7 @@ import type { Project, ProjectFile } from '../project/types.js';
 import { collectDeclarations } from './declarations.js';
 import { buildGenericTest } from './generic-node.js';
 import { resolveTestConfig, type TestConfigCache } from './test-config.js';
+import type { TestFileInfo, TestShape } from './test-shape.js';
 import { sha256 as sha256Hex } from '../util/hash.js';
 
 /** What the hook needs from the compile that calls it. */
@@ -37,8 +38,10 @@ export interface TestBuildState extends TestCompileContext {
   templates: Map<string, Template>;
   /** Test names taken so far. */
   taken: Set<string>;
-  /** Folders of a YAML file below its resource root, by file (computed once per file). */
-  folders: Map<string, string[]>;
+  /** Folders and path prefixes of a properties file's tests, by file (computed once per file). */
+  files: Map<string, TestFileInfo>;
+  /** Test shapes by declaration (test-shape.ts). */
+  shapes: Map<string, TestShape>;
   /** Configs of tests without a config layer of their own, by folder. */
   testConfigs: TestConfigCache;
   /** relationSql results by unique_id. */
@@ -84,7 +87,7 @@ export function auditRelation(project: Project, name: string): Relation {
  * nodes and disabled tests are left out. Throws UserError at the YAML line of a bad declaration.
  */
 export function addDataTests(manifest: Manifest, ctx: TestCompileContext): void {
-  const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set(), folders: new Map(), testConfigs: new Map(), relations: new Map() };
+  const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set(), files: new Map(), shapes: new Map(), testConfigs: new Map(), relations: new Map() };
   const tests: ManifestNode[] = [];
   // Singular tests are named by their files: their names are taken before generic names are made.
   for (const file of ctx.project.files.tests) s.taken.add(baseName(file.relPath).name);

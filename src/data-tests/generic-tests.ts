@@ -33,6 +33,11 @@ export interface PreparedTest {
 export interface GenericTestDef {
   /** 'required': column-level only; 'optional': either; 'none': table-level only. */
   column: 'required' | 'optional' | 'none';
+  /**
+   * prepare() reads `input.relation`. Otherwise its result depends only on the arguments and the
+   * column, and tests with the same ones share it (test-shape.ts).
+   */
+  usesRelation?: boolean;
   prepare(input: GenericTestInput): PreparedTest;
 }
 
@@ -204,6 +209,7 @@ export const GENERIC_TESTS: Readonly<Record<string, GenericTestDef>> = {
   },
   expected_columns: {
     column: 'none',
+    usesRelation: true,
     prepare: (i) => ({ template: 'expected_columns', vars: { sql: expectedColumnsSql(i.dialect, i.relation, required(i, 'expected_columns', 'columns'), i.at) } }),
   },
 };

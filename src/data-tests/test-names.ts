@@ -30,13 +30,23 @@ export function sanitize(text: string): string {
  * Arguments are sorted by key; `model`/`column_name` never appear in them.
  */
 export function genericTestName(test: string, target: string, column: string | undefined, kwargs: Record<string, unknown>): string {
+  return composeTestName(test, target, column, argsNamePart(kwargs));
+}
+
+/** The arguments' part of a synthesized name: `__a__b` (sanitized values sorted by key), or ''. */
+export function argsNamePart(kwargs: Record<string, unknown>): string {
   const parts: string[] = [];
   for (const key of Object.keys(kwargs).sort()) {
     if (key === 'model' || key === 'column_name') continue;
     flatValues(kwargs[key], parts);
   }
-  const base = sanitize([test, target, ...(column === undefined ? [] : [column])].join('_'));
-  const full = parts.length ? `${base}__${parts.map(sanitize).join('__')}` : base;
+  return parts.length ? `__${parts.map(sanitize).join('__')}` : '';
+}
+
+/** genericTestName from the arguments' part (argsNamePart). */
+export function composeTestName(test: string, target: string, column: string | undefined, argsPart: string): string {
+  const base = sanitize(column === undefined ? `${test}_${target}` : `${test}_${target}_${column}`);
+  const full = argsPart ? base + argsPart : base;
   if (full.length <= MAX_TEST_NAME) return full;
   return `${full.slice(0, 30)}_${md5(full)}`.slice(0, MAX_TEST_NAME);
 }
