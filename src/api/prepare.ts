@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dialect } from '../adapters/adapter.js';
 import { dialectFor } from '../adapters/registry.js';
-import { manifestArtifact, manifestMetadata } from '../artifacts/manifest.js';
-import { writeFileAtomic, writeJsonAtomic } from '../artifacts/write.js';
-import { cacheKey, compileRecordingEnv, copyArtifactBody, readCacheEntry, storeArtifactBody, writeCacheEntry } from '../compiler/cache.js';
-import { nodeFacts, type NodeFacts } from '../compiler/cache-entry.js';
+import { manifestPrefix, writeManifestBody } from '../artifacts/manifest.js';
+import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
+import { cacheKey, compileRecordingEnv, readCacheEntry, writeCacheEntry } from '../compiler/cache.js';
+import { copyEntryBody, nodeFacts, type NodeFacts } from '../compiler/cache-entry.js';
 import { writeCompiled } from '../compiler/write.js';
 import type { Manifest, ResourceType } from '../compiler/types.js';
 import { ProjectGraph } from '../graph/graph.js';
@@ -67,52 +67,32 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
     facts.order = graph.topoOrder();
   }
   const entryId = compiled && key !== undefined
-    ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts, targetPath: project.config.targetPath })
+    ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts, targetPath: project.config.targetPath, dialect })
     : hit?.id;
-  writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId, !!hit);
+  writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId);
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts, entryId };
 }
 
 /**
  * manifest.json, compact as dbt writes it. Everything after its `metadata` (the first key, the only
- * per-run part) depends only on the manifest and the dialect, so it is kept with the cache entry
- * and copied on a hit instead of re-serializing ~70 MB.
+ * per-run part) is stored as the cache entry's body, so it is serialized once per compile and
+ * copied from the entry (on a hit, or right after storing one); without an entry it is written here.
  */
 function writeManifest(
   file: string,
   a: { manifest: Manifest; dialect: Dialect; invocationId: string; runStartedAt: Date },
   cacheDir: string,
   entryId: string | undefined,
-  hit: boolean,
 ): void {
-  const prefix = `{"metadata":${JSON.stringify(manifestMetadata(a.manifest, a.invocationId, a.runStartedAt))},`;
-  if (hit && entryId !== undefined) {
-    const missing = new Error('no cached artifact body');
-    try {
-      writeFileAtomic(file, (fd) => {
-        writeSync(fd, prefix);
-        if (!copyArtifactBody(cacheDir, entryId, fd)) throw missing; // the temp file is removed
-      });
-      return;
-    } catch (e) {
-      if (e !== missing) throw e;
-    }
-  }
-  const artifact = manifestArtifact(a.manifest, a.dialect, a.invocationId, a.runStartedAt);
-  writeJsonAtomic(file, artifact, 0);
-  if (entryId !== undefined && startsWith(file, prefix)) storeArtifactBody(cacheDir, entryId, file, Buffer.byteLength(prefix));
-}
-
-/** Whether `file` begins with `text` (the artifact was laid out as the cached body expects). */
-function startsWith(file: string, text: string): boolean {
-  const expected = Buffer.from(text);
-  const fd = openSync(file, 'r');
-  try {
-    const head = Buffer.alloc(expected.length);
-    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(expected);
-  } finally {
-    closeSync(fd);
-  }
+  const prefix = manifestPrefix(a.manifest, a.invocationId, a.runStartedAt);
+  writeFileAtomic(file, (fd) => {
+    writeSync(fd, prefix);
+    if (entryId !== undefined && copyEntryBody(cacheDir, entryId, fd)) return;
+    // No entry, or replaced meanwhile by another run: serialize (on a hit this reads every node).
+    const out = chunkedWriter(fd);
+    writeManifestBody(out.write, a.manifest, a.dialect);
+    out.flush();
+  });
 }
 
 /** Apply --select / --exclude; warns (as a diagnostic event) about selectors that match nothing. */

@@ -40,15 +40,76 @@ export function manifestArtifact(
   };
 }
 
+/** Where things sit in a manifest body: byte offset and length of each node's value (flattened, in node order), of parent_map and child_map, and the body's size. */
+export interface BodyRanges {
+  nodes: number[];
+  parent_map: [number, number];
+  child_map: [number, number];
+  size: number;
+}
+
+/** manifest.json up to its body: `{"metadata":{...},`. */
+export function manifestPrefix(manifest: Manifest, invocationId: string, generatedAt: Date): string {
+  return `{"metadata":${JSON.stringify(manifestMetadata(manifest, invocationId, generatedAt))},`;
+}
+
+/**
+ * manifest.json after its metadata, `"nodes":{...},...,"child_map":{...}}` and a newline, handed
+ * to `out` in pieces (a 10,000-model body is ~70 MB: never held whole). manifestPrefix + body is
+ * exactly `JSON.stringify(manifestArtifact(...)) + '\n'`. Returns where each part landed.
+ */
+export function writeManifestBody(out: (text: string) => void, manifest: Manifest, dialect: Dialect): BodyRanges {
+  let offset = 0;
+  const put = (text: string): [number, number] => {
+    const at: [number, number] = [offset, Buffer.byteLength(text)];
+    offset += at[1];
+    out(text);
+    return at;
+  };
+  const nodes: number[] = [];
+  put('"nodes":{');
+  let first = true;
+  for (const [id, node] of Object.entries(manifest.nodes)) {
+    put(`${first ? '' : ','}${JSON.stringify(id)}:`);
+    first = false;
+    nodes.push(...put(JSON.stringify(nodeArtifact(node, dialect))));
+  }
+  const sources: Record<string, Record<string, unknown>> = {};
+  for (const src of Object.values(manifest.sources)) sources[src.unique_id] = sourceArtifact(src, dialect);
+  put(`},"sources":${JSON.stringify(sources)},"macros":${JSON.stringify(manifest.macros)},"docs":${JSON.stringify(manifest.docs)}`);
+  put(',"exposures":{},"metrics":{},"disabled":{},"parent_map":');
+  const parentMap = put(JSON.stringify(manifest.parent_map));
+  put(',"child_map":');
+  const childMap = put(JSON.stringify(manifest.child_map));
+  put('}\n');
+  return { nodes, parent_map: parentMap, child_map: childMap, size: offset };
+}
+
 /** The `metadata` block of manifest.json (its first key), alone: cheap, for reusing a cached body. */
 export function manifestMetadata(manifest: Manifest, invocationId: string, generatedAt: Date): ManifestArtifact['metadata'] {
   return { ...metadata('manifest', invocationId, generatedAt), project_name: manifest.projectName, adapter_type: manifest.adapterType };
 }
 
-function nodeArtifact(node: ManifestNode, dialect: Dialect): Record<string, unknown> {
+/** Node fields manifest.json carries under the same name and value as the in-memory node. */
+const SAME = [
+  'name', 'resource_type', 'package_name', 'path', 'original_file_path', 'unique_id', 'fqn', 'checksum', 'config', 'tags',
+  'description', 'columns', 'meta', 'raw_code', 'sources', 'depends_on', 'test_metadata', 'column_name', 'attached_node',
+] as const;
+/** In-memory fields rendered differently in manifest.json (null when absent). */
+const NULLABLE = ['compiled_code', 'compiled_path', 'patch_path'] as const;
+const COVERED = new Set<string>([...SAME, ...NULLABLE]);
+
+/**
+ * A node as manifest.json holds it: dbt's fields, plus `strata` with what dbt's shape cannot
+ * hold (the relation, refs with their lines, unit-test fixtures, batch predicates, ...), so
+ * `nodeFromArtifact` gives back the in-memory node exactly (the compile cache relies on it).
+ */
+export function nodeArtifact(node: ManifestNode, dialect: Dialect): Record<string, unknown> {
   const { relation } = node;
   const built = (node.resource_type === 'model' || node.resource_type === 'seed' || node.resource_type === 'snapshot') && node.config.materialized !== 'ephemeral';
-  return {
+  const strata: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) if (!COVERED.has(key) && value !== undefined) strata[key] = value;
+  const out: Record<string, unknown> = {
     database: relation.database ?? null,
     schema: relation.schema,
     name: node.name,
@@ -76,6 +137,27 @@ function nodeArtifact(node: ManifestNode, dialect: Dialect): Record<string, unkn
     sources: node.sources,
     depends_on: node.depends_on,
   };
+  if (node.test_metadata !== undefined) out.test_metadata = node.test_metadata;
+  if (node.column_name !== undefined) out.column_name = node.column_name;
+  if (node.attached_node !== undefined) out.attached_node = node.attached_node;
+  out.strata = strata;
+  return out;
+}
+
+/**
+ * The in-memory node of a manifest.json node written by `nodeArtifact`; with `keys` (the
+ * original's Object.keys), built in that key order, so it serializes byte for byte the same.
+ */
+export function nodeFromArtifact(a: Record<string, unknown>, keys?: readonly string[]): ManifestNode {
+  const fields: Record<string, unknown> = {};
+  for (const key of SAME) if (a[key] !== undefined) fields[key] = a[key];
+  for (const key of NULLABLE) if (a[key] !== null && a[key] !== undefined) fields[key] = a[key];
+  Object.assign(fields, a.strata);
+  if (!keys) return fields as unknown as ManifestNode;
+  const node: Record<string, unknown> = {};
+  for (const key of keys) if (key in fields) node[key] = fields[key];
+  for (const key of Object.keys(fields)) if (!(key in node)) node[key] = fields[key];
+  return node as unknown as ManifestNode;
 }
 
 function sourceArtifact(src: SourceNode, dialect: Dialect): Record<string, unknown> {

@@ -28,6 +28,24 @@ export function writeFileAtomic(absPath: string, fill: (fd: number) => void): vo
   renameSync(tmp, absPath);
 }
 
+/** Buffers text written to `fd` and writes it in ~1 MB pieces; call flush() at the end. */
+export function chunkedWriter(fd: number): { write: (text: string) => void; flush: () => void } {
+  let buffer = '';
+  return {
+    write: (text: string) => {
+      buffer += text;
+      if (buffer.length >= CHUNK) {
+        writeSync(fd, buffer);
+        buffer = '';
+      }
+    },
+    flush: () => {
+      if (buffer) writeSync(fd, buffer);
+      buffer = '';
+    },
+  };
+}
+
 /** Streamed levels: the artifact, then its big maps (nodes, parent_map, ...); deeper values are stringified whole. */
 const STREAM_DEPTH = 2;
 /** Pieces are buffered up to this many characters per write. */

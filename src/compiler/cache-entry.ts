@@ -13,22 +13,22 @@
  */
 import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../artifacts/write.js';
+import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import { memberInfo, type MemberInfo } from '../graph/graph.js';
 import { sha256 } from '../util/hash.js';
+import type { Dialect } from '../adapters/adapter.js';
+import { nodeFromArtifact, writeManifestBody, type BodyRanges } from '../artifacts/manifest.js';
 import type { Manifest, ManifestNode, ResourceType } from './types.js';
 
 /** Bumped when the entry format changes. */
-export const FORMAT = 'strata-compile-cache/4';
+export const FORMAT = 'strata-compile-cache/5';
 const INDEX = 'index.json';
 const BODY = 'nodes.json';
 /** Closes a body descriptor whose manifest was dropped without reading it (long-lived processes). */
 const unread = new FinalizationRegistry<{ fd?: number }>((held) => {
   if (held.fd !== undefined) closeSync(held.fd);
 });
-/** Bytes buffered per write of nodes.json. */
-const CHUNK = 1 << 20;
 
 /** What a node's compiled SQL file needs: its compiled_path and the sha256 of its SQL (null: no SQL). */
 export interface CompiledRef {
@@ -68,13 +68,16 @@ interface IndexMain {
   manifest: Omit<Manifest, 'nodes' | 'parent_map' | 'child_map'>;
   /** The manifest's keys in their order (a hit rebuilds the same object, key for key). */
   keys: string[];
-  /** Byte ranges of parent_map and child_map in the body. */
-  maps: { parent_map: [number, number]; child_map: [number, number] };
+  /** Byte ranges of parent_map and child_map in the body, and its size. */
+  maps: { parent_map: [number, number]; child_map: [number, number]; end: number };
   ids: string[];
   /** Per node: [type code, enabled 0/1, depends_on, attached node or -1]; ids as positions (unknown ids as strings). */
   info: Array<[number, number, Array<number | string>, number | string]>;
   order: number[] | null;
   pathPrefix: string;
+  /** Distinct key orders of the nodes, and per node which one (rebuilt nodes keep their key order). */
+  shapes: string[][];
+  shape: number[];
 }
 
 /** Positions of `ids` then the sources (what depends_on and the order point into). */
@@ -96,31 +99,25 @@ export function nodeFacts(manifest: Manifest): NodeFacts {
   return { info, compiled };
 }
 
-/** Write the entry's two files (nodes.json first: an index never points into a missing body). */
-export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest, facts: NodeFacts, targetPath: string): void {
+/**
+ * Write the entry's two files (nodes.json first: an index never points into a missing body).
+ * nodes.json is the entry id, then manifest.json's body (see artifacts/manifest.ts), so the
+ * artifact is serialized once and a hit copies it instead of re-serializing ~70 MB.
+ */
+export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest, facts: NodeFacts, targetPath: string, dialect: Dialect): void {
   const ids = Object.keys(manifest.nodes);
-  const ranges: number[] = [];
-  const maps = {} as IndexMain['maps'];
+  const head = `${header.id}\n`; // ties the body to its index (checked on read)
+  const base = Buffer.byteLength(head);
+  let body: BodyRanges | undefined;
   writeFileAtomic(join(dir, BODY), (fd) => {
-    let buffer = '';
-    let offset = 0;
-    const put = (text: string): [number, number] => {
-      const length = Buffer.byteLength(text);
-      const at: [number, number] = [offset, length];
-      offset += length;
-      buffer += text;
-      if (buffer.length >= CHUNK) {
-        writeSync(fd, buffer);
-        buffer = '';
-      }
-      return at;
-    };
-    put(`${header.id}\n`); // ties the body to its index (checked on read)
-    for (const id of ids) ranges.push(...put(JSON.stringify(manifest.nodes[id])));
-    maps.parent_map = put(JSON.stringify(manifest.parent_map));
-    maps.child_map = put(JSON.stringify(manifest.child_map));
-    writeSync(fd, buffer);
+    const out = chunkedWriter(fd);
+    out.write(head);
+    body = writeManifestBody(out.write, manifest, dialect);
+    out.flush();
   });
+  const ranges = body!.nodes.map((n, i) => (i % 2 === 0 ? n + base : n));
+  const shift = ([at, length]: [number, number]): [number, number] => [at + base, length];
+  const maps: IndexMain['maps'] = { parent_map: shift(body!.parent_map), child_map: shift(body!.child_map), end: base + body!.size };
   const { at } = positions(ids, manifest);
   const ref = (id: string): number | string => at.get(id) ?? id;
   const pathPrefix = `${targetPath}/compiled/${manifest.projectName}/`;
@@ -135,7 +132,16 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   }
   const { nodes: _n, parent_map: _p, child_map: _c, ...small } = manifest;
   const order = facts.order ? facts.order.map((id) => at.get(id)!) : null;
-  const main: IndexMain = { manifest: small, keys: Object.keys(manifest), maps, ids, info, order, pathPrefix };
+  const shapes: string[][] = [];
+  const shapeAt = new Map<string, number>();
+  const shape = ids.map((id) => {
+    const keys = Object.keys(manifest.nodes[id]!);
+    const sig = keys.join(',');
+    let n = shapeAt.get(sig);
+    if (n === undefined) shapeAt.set(sig, (n = shapes.push(keys) - 1));
+    return n;
+  });
+  const main: IndexMain = { manifest: small, keys: Object.keys(manifest), maps, ids, info, order, pathPrefix, shapes, shape };
   writeFileAtomic(join(dir, INDEX), (fd) => {
     writeSync(fd, `${JSON.stringify(header)}\n${JSON.stringify(main)}\n${JSON.stringify(ranges)}\n`);
     writeSync(fd, JSON.stringify(compiled));
@@ -173,7 +179,7 @@ export function readEntry(dir: string, header: EntryHeader, rest: string): { man
     return undefined;
   }
   if (rangesText === undefined || compiledText === undefined) return undefined;
-  const size = index.maps.child_map[0] + index.maps.child_map[1];
+  const size = index.maps.end;
   const fd = openBody(join(dir, BODY), header.id, size);
   if (fd === undefined) return undefined;
   // Read on the first node (or map) asked for, so a compile that reads none never loads the
@@ -214,7 +220,7 @@ export function readEntry(dir: string, header: EntryHeader, rest: string): { man
   const manifest = {} as Record<string, unknown>;
   const small = index.manifest as Record<string, unknown>;
   for (const key of index.keys) {
-    if (key === 'nodes') lazyProperty(manifest, key, () => lazyNodes(ids, (i) => parse<ManifestNode>(...range(i))));
+    if (key === 'nodes') lazyProperty(manifest, key, () => lazyNodes(ids, (i) => nodeFromArtifact(parse(...range(i)), index.shapes[index.shape[i]!])));
     else if (key === 'parent_map' || key === 'child_map') lazyProperty(manifest, key, () => parse(...index.maps[key]));
     else manifest[key] = small[key];
   }
@@ -284,4 +290,30 @@ function lazyProperty(target: object, key: string, compute: () => unknown): void
     get: () => settle(compute()),
     set: (value: unknown) => settle(value),
   });
+}
+
+/**
+ * Append manifest.json's body stored with entry `id` to the open file `out`. False (nothing
+ * written) when the stored body belongs to another entry: the caller then serializes it.
+ */
+export function copyEntryBody(dir: string, id: string, out: number): boolean {
+  let input: number;
+  try {
+    input = openSync(join(dir, BODY), 'r');
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(Buffer.byteLength(id) + 1);
+    if (readSync(input, head, 0, head.length, 0) !== head.length || head.toString('utf8') !== `${id}\n`) return false;
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let position = head.length; ; ) {
+      const n = readSync(input, buffer, 0, buffer.length, position);
+      if (n === 0) return true;
+      writeSync(out, buffer, 0, n);
+      position += n;
+    }
+  } finally {
+    closeSync(input);
+  }
 }

@@ -4,9 +4,9 @@
  * so a hit is decided before it is parsed), the parsed properties when no file list is known,
  * project config, vars, the resolved target and the bytes of profiles.yml, the project root, the
  * dialect and a fingerprint of Strata's own code (so a rebuilt compiler never reads an older entry).
- * The entry keeps the warnings of the skipped parse, and `artifact-body` the manifest.json text
- * after its per-run metadata (see api/prepare.ts). Its layout (cache-entry.ts) lets a hit parse
- * nodes only when they are read.
+ * The entry keeps the warnings of the skipped parse and manifest.json's body (everything after
+ * its per-run metadata: see api/prepare.ts). Its layout (cache-entry.ts) lets a hit parse nodes
+ * only when they are read.
  * env_var() reads are recorded and stored with the entry; a hit requires the same values.
  * Projects whose templates mention run_started_at or invocation_id (different on every run) are
  * never cached. Only successful compiles are stored, so errors are always reported afresh.
@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import type { Project } from '../project/types.js';
+import type { Dialect } from '../adapters/adapter.js';
 import { FORMAT, nodeFacts, readEntry, readHeader, writeEntry, type EntryHeader, type NodeFacts } from './cache-entry.js';
 import { compileProject, type CompileOptions } from './compile.js';
 import type { Manifest } from './types.js';
@@ -38,7 +39,7 @@ export interface CacheEntry {
   manifest: Manifest;
   /** Warnings of the parse stages a hit skips (properties YAML), to be re-emitted as they were. */
   diagnostics: Diagnostic[];
-  /** Identifies the entry; the cached manifest.json body belongs to it (see copyArtifactBody). */
+  /** Identifies the entry; the cached manifest.json body belongs to it (see copyEntryBody). */
   id: string;
   /** Per node: graph info and compiled-SQL hashes, read without parsing the node. */
   facts: NodeFacts;
@@ -56,7 +57,7 @@ export function compileWithCache(project: Project, options: CompileOptions, cach
     if (cached) return { manifest: cached.manifest, hit: true };
   }
   const { manifest, reads } = compileRecordingEnv(project, options);
-  if (key !== undefined) writeCacheEntry(cacheDir, { key, env: reads, diagnostics: [], manifest, facts: nodeFacts(manifest), targetPath: project.config.targetPath });
+  if (key !== undefined) writeCacheEntry(cacheDir, { key, env: reads, diagnostics: [], manifest, facts: nodeFacts(manifest), targetPath: project.config.targetPath, dialect: options.dialect });
   return { manifest, hit: false };
 }
 
@@ -136,65 +137,14 @@ export function readCacheEntry(cacheDir: string, key: string, env: Record<string
 /** Store a successful compile; returns the new entry's id (undefined when the cache cannot be written). */
 export function writeCacheEntry(
   cacheDir: string,
-  entry: { key: string; env: Record<string, string | null>; diagnostics: Diagnostic[]; manifest: Manifest; facts: NodeFacts; targetPath: string },
+  entry: { key: string; env: Record<string, string | null>; diagnostics: Diagnostic[]; manifest: Manifest; facts: NodeFacts; targetPath: string; dialect: Dialect },
 ): string | undefined {
   const header: EntryHeader = { format: FORMAT, key: entry.key, id: randomUUID(), env: entry.env, diagnostics: entry.diagnostics };
   try {
-    writeEntry(cacheDir, header, entry.manifest, entry.facts, entry.targetPath);
+    writeEntry(cacheDir, header, entry.manifest, entry.facts, entry.targetPath, entry.dialect);
     return header.id;
   } catch {
     // A read-only or full disk only loses the cache.
     return undefined;
-  }
-}
-
-/**
- * Remember the bytes of `file` from `offset` on as the artifact body of entry `id`
- * (`<cacheDir>/artifact-body`, first line the id). Copied in chunks: never held whole.
- */
-export function storeArtifactBody(cacheDir: string, id: string, file: string, offset: number): void {
-  try {
-    const input = openSync(file, 'r');
-    try {
-      writeFileAtomic(join(cacheDir, 'artifact-body'), (fd) => {
-        writeSync(fd, `${id}\n`);
-        copyFrom(input, offset, fd);
-      });
-    } finally {
-      closeSync(input);
-    }
-  } catch {
-    // Only loses the fast path.
-  }
-}
-
-/**
- * Append the artifact body stored for entry `id` to the open file `fd`. False (nothing written)
- * when there is none for that entry: the caller then writes the artifact in full.
- */
-export function copyArtifactBody(cacheDir: string, id: string, fd: number): boolean {
-  let input: number;
-  try {
-    input = openSync(join(cacheDir, 'artifact-body'), 'r');
-  } catch {
-    return false;
-  }
-  try {
-    const head = Buffer.alloc(id.length + 1);
-    if (readSync(input, head, 0, head.length, 0) !== head.length || head.toString('utf8') !== `${id}\n`) return false;
-    copyFrom(input, head.length, fd);
-    return true;
-  } finally {
-    closeSync(input);
-  }
-}
-
-function copyFrom(input: number, offset: number, output: number): void {
-  const buffer = Buffer.allocUnsafe(COPY_CHUNK);
-  for (let position = offset; ; ) {
-    const n = readSync(input, buffer, 0, COPY_CHUNK, position);
-    if (n === 0) return;
-    writeSync(output, buffer, 0, n);
-    position += n;
   }
 }

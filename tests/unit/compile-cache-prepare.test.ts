@@ -62,10 +62,10 @@ describe('compile cache decided before properties are parsed (prepare)', () => {
     expect(hit.prepared.project.properties).toEqual(loaded.properties);
     expect(hit.prepared.project.diagnostics).toEqual(loaded.diagnostics);
     expect(await fresh(dir)).toBe(hit.manifestJson);
-    // A missing artifact body falls back to a full write, same bytes.
-    rmSync(join(dir, 'target', '.strata-cache', 'artifact-body'));
+    // A missing entry body is a miss (compiled again), same bytes.
+    rmSync(join(dir, 'target', '.strata-cache', 'nodes.json'));
     const noBody = await run(dir);
-    expect(noBody.hit).toBe(true);
+    expect(noBody.hit).toBe(false);
     expect(noBody.manifestJson).toBe(miss.manifestJson);
   });
 
