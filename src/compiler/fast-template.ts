@@ -65,23 +65,38 @@ export class FastTemplate {
   }
 }
 
-/** Where tryFastTemplate keeps nunjucks' runtime on the Environment it parses for. */
-const RUNTIME: unique symbol = Symbol('strata.fastTemplateRuntime');
+/** Where tryFastTemplate keeps its ParseCache on the Environment it parses for. */
+const CACHE: unique symbol = Symbol('strata.fastTemplateCache');
+
+/**
+ * Per Environment (one per compile): nunjucks' runtime (a `require` per lookup costs ~1-3 µs),
+ * and what the `{{ ... }}` / `{% ... %}` texts seen so far parsed to. Most of a project's tags
+ * (`{{ config(materialized='table') }}`, `{%- endfor %}`, `{{ c }}` in loops...) repeat across
+ * files; parsed expressions are immutable, so templates share them.
+ */
+interface ParseCache {
+  runtime: ExprRuntime;
+  /** By loop variables in scope + tag text (from after `{{`/`{{-` through `}}`): the expression, or null if unsupported. */
+  exprs: Map<string, Expr | null>;
+  /** By tag text (from after `{%`/`{%-` through `%}`): its tokens, or null if unsupported. */
+  tags: Map<string, { tokens: Token[]; trim: boolean } | null>;
+}
 
 /** A loop being parsed: its parts so far and the loop variables in scope. */
 interface Level {
   parts: Part[];
   locals: Set<string>;
+  /** `locals` as part of an expression cache key. */
+  localsKey: string;
 }
 
 /** Parse `source` for the fast path, or undefined when it needs nunjucks. */
 export function tryFastTemplate(env: nunjucks.Environment, source: string, file: string): FastTemplate | undefined {
   if (source.includes('{#')) return undefined;
   const globals = (env as unknown as { globals: Record<string, unknown> }).globals;
-  const stack: Level[] = [{ parts: [], locals: new Set() }];
-  // nunjucks' runtime, looked up once per environment (a require each time costs ~1-3 µs).
-  const holder = env as unknown as { [RUNTIME]?: ExprRuntime };
-  const runtime = (holder[RUNTIME] ??= exprRuntime());
+  const holder = env as unknown as { [CACHE]?: ParseCache };
+  const cache = (holder[CACHE] ??= { runtime: exprRuntime(), exprs: new Map(), tags: new Map() });
+  const stack: Level[] = [{ parts: [], locals: new Set(), localsKey: '' }];
   let pos = 0;
   let line = 1;
   let trimNext = false;
@@ -102,17 +117,46 @@ export function tryFastTemplate(env: nunjucks.Environment, source: string, file:
     }
     if (text) level.parts.push(text);
     line += countNewlines(source, pos, open);
-    const lexed = lex(source, start, isTag ? '%' : '}');
-    if (!lexed) return undefined;
+    // The lexer stops at the first closing `}}` / `%}` outside a string: when that is the first one
+    // at all, the text up to it decides everything, and its parse is cached under that text.
+    const close = source.indexOf(isTag ? '%}' : '}}', start);
+    if (close < 0) return undefined;
+    const end = close + 2;
+    const key = source.slice(start, end);
     const at = { line, column: open - source.lastIndexOf('\n', open - 1) };
+    let trim: boolean;
+    let next: number;
     if (!isTag) {
-      const expr = parseExpr(lexed.tokens, globals, level.locals, runtime);
+      const exprKey = level.localsKey + key;
+      let expr = cache.exprs.get(exprKey);
+      if (expr !== undefined) {
+        next = end;
+        trim = key.charCodeAt(key.length - 3) === 45; // `-}}`
+      } else {
+        const lexed = lex(source, start, '}');
+        if (!lexed) return undefined;
+        expr = parseExpr(lexed.tokens, globals, level.locals, cache.runtime) ?? null;
+        if (lexed.end === end) cache.exprs.set(exprKey, expr);
+        next = lexed.end;
+        trim = lexed.trim;
+      }
       if (!expr) return undefined;
-      level.parts.push({ expr, ...at });
-    } else if (!tag(lexed.tokens, stack, globals, at, runtime)) return undefined;
-    line += countNewlines(source, open, lexed.end);
-    trimNext = lexed.trim;
-    pos = lexed.end;
+      level.parts.push({ expr, line: at.line, column: at.column });
+    } else {
+      let lexed = cache.tags.get(key);
+      if (lexed !== undefined) next = end;
+      else {
+        const fresh = lex(source, start, '%');
+        lexed = fresh ? { tokens: fresh.tokens, trim: fresh.trim } : null;
+        if (fresh && fresh.end === end) cache.tags.set(key, lexed);
+        next = fresh ? fresh.end : end;
+      }
+      if (!lexed || !tag(lexed.tokens, stack, globals, at, cache.runtime)) return undefined;
+      trim = lexed.trim;
+    }
+    line += countNewlines(source, open, next);
+    trimNext = trim;
+    pos = next;
   }
 }
 
@@ -134,7 +178,8 @@ function tag(tokens: Token[], stack: Level[], globals: Record<string, unknown>, 
   if (!items) return false;
   const body: Part[] = [];
   level.parts.push({ loopVar: name.value, items, body, ...at });
-  stack.push({ parts: body, locals: new Set([...level.locals, name.value]) });
+  const locals = new Set([...level.locals, name.value]);
+  stack.push({ parts: body, locals, localsKey: `${[...locals].join(',')}\0` });
   return true;
 }
 

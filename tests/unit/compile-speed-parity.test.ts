@@ -140,3 +140,31 @@ describe('fast template lexer', () => {
     }
   });
 });
+
+describe('fast template parse cache (one per environment)', () => {
+  it('renders every template like nunjucks when tag texts repeat across templates and scopes', () => {
+    const globals = { c: 'GLOBAL', f: (...args: unknown[]) => JSON.stringify(args), g: (s: string) => `<${s}>` };
+    const templates = [
+      '{{ c }}|{% for c in [1, 2] %}{{ c }}{% endfor %}|{{ c }}',
+      '{% for c in [3] %}{{ c }}{% endfor %}{{ c }}',
+      "a {{ f('x') -}}   b {{ f('x') }} c {{- f('x') }}",
+      "{% for x in ['%}'] %}[{{ x }}]{% endfor %}",
+      "{{ g('}}') }} {{ g('a') }}",
+      "{{ g('}}') }}",
+      '{%- for c in [1] -%} {{ c }} {%- endfor %}\n{{ c }}',
+      "{% for c in ['a'] %}{% for d in [c, 'b'] %}{{ c }}{{ d }}{% endfor %}{% endfor %}",
+      '{{ loop }}',
+      '{% for x in [1] %}{{ loop }}{% endfor %}',
+    ];
+    const next = rng(3);
+    const env = createEnvironment();
+    for (const [k, v] of Object.entries(globals)) env.addGlobal(k, v);
+    for (let round = 0; round < 40; round++) {
+      const source = templates[Math.floor(next() * templates.length)]!;
+      const expected = renderTemplate(compileNunjucks(env, source, 'm.sql'), 'm.sql');
+      expect(renderTemplate(compileTemplate(env, source, 'm.sql'), 'm.sql'), source).toBe(expected);
+    }
+    expect(tryFastTemplate(env, '{% for x in [1] %}{{ loop }}{% endfor %}', 'm.sql')).toBeUndefined();
+    expect(tryFastTemplate(env, '{{ loop }}', 'm.sql')).toBeDefined();
+  });
+});
