@@ -13,7 +13,8 @@ import { fillTemplate, TEMPLATES } from '../../src/data-tests/generic-tests.js';
 import { resolveTestConfig } from '../../src/data-tests/test-config.js';
 import { canonicalJson } from '../../src/util/canonical-json.js';
 import { randomValue, rng } from '../support/random.js';
-import { makeProject } from './compiler-fixture.js';
+import { compileFixture, makeProject } from './compiler-fixture.js';
+import type { TestDeclaration } from '../../src/project/types.js';
 
 describe('built-in test templates filled without nunjucks', () => {
   it('give what nunjucks renders, for every template and awkward string values', () => {
@@ -166,5 +167,35 @@ describe('fast template parse cache (one per environment)', () => {
     }
     expect(tryFastTemplate(env, '{% for x in [1] %}{{ loop }}{% endfor %}', 'm.sql')).toBeUndefined();
     expect(tryFastTemplate(env, '{{ loop }}', 'm.sql')).toBeDefined();
+  });
+});
+
+describe('test shapes (declarations sharing a test, column and arguments)', () => {
+  const decl = (name: string, args: Record<string, unknown> = {}, line = 7): TestDeclaration => ({ name, args, file: 'models/schema.yml', line });
+  /** The same declarations on every model, with variations that must not leak from one test to another. */
+  const columns = () => [
+    { name: 'id', tests: [decl('unique'), decl('not_null', { where: 'id > 0' }), decl('accepted_range', { min_value: 0, config: { severity: 'warn' } })] },
+    { name: 'status', tests: [decl('accepted_values', { values: ['a', 'b'] }), decl('accepted_values', { values: [1, 2], quote: false }), decl('not_null', { column_name: 'status' })] },
+    { name: 'day', tests: [decl('accepted_values', { values: [new Date(0)] }), decl('accepted_values', { values: ['1970-01-01T00:00:00.000Z'] })] },
+    { name: 'customer_id', tests: [decl('relationships', { to: "ref('customers')", field: 'id' }), decl('relationships', { to: 'raw.customers', field: 'id' })] },
+  ];
+  const tableTests = () => [decl('expected_columns', { columns: ['id', 'status'] }), decl('row_count', { min: 1 }), decl('not_null', { column_name: 'id' })];
+  const spec = (names: string[]) => makeProject({
+    models: Object.fromEntries([...names.map((n) => [`${n}.sql`, 'select 1 as id']), ['customers.sql', 'select 1 as id']]),
+    modelProps: Object.fromEntries(names.map((n) => [n, { tests: tableTests(), columns: columns() }])),
+  });
+
+  it('give each test the node it gets when compiled alone', () => {
+    const names = ['orders', 'returns', 'refunds'];
+    const together = compileFixture(spec(names));
+    for (const name of names) {
+      const alone = compileFixture(spec([name]));
+      const ids = Object.keys(alone.nodes).filter((id) => id.startsWith('test.'));
+      expect(ids.length).toBeGreaterThan(10);
+      for (const id of ids) expect(JSON.stringify(together.nodes[id]), id).toBe(JSON.stringify(alone.nodes[id]));
+    }
+    const day = Object.values(together.nodes).filter((n) => n.attached_node === 'model.demo.orders' && n.column_name === 'day');
+    expect(day.map((n) => n.compiled_code)).toEqual([expect.stringContaining("'1970-01-01')"), expect.stringContaining("'1970-01-01T00:00:00.000Z')")]);
+    expect(together.nodes['test.demo.expected_columns_returns__id__status']!.compiled_code).toContain("'returns'");
   });
 });
