@@ -23,20 +23,23 @@ export async function list(options: ListOptions = {}): Promise<ListedNode[]> {
   const prepared = await prepare(options);
   const types = options.resourceTypes ?? ['model', 'seed', 'snapshot', 'test', 'source'];
   const ids = selectIds(prepared, options, types);
-  const { manifest, dialect } = prepared;
+  const { manifest, dialect, graph, facts } = prepared;
+  // From the node summaries: a listing of a cached manifest parses no node.
+  const summaries = facts.summaries;
   return ids.map((id): ListedNode => {
-    const node = manifest.nodes[id];
+    const node = summaries.get(id);
     if (node) {
+      const info = graph.info(id)!;
       return {
         unique_id: id,
         name: node.name,
-        resource_type: node.resource_type,
+        resource_type: info.resource_type,
         original_file_path: node.original_file_path,
         fqn: node.fqn,
-        materialized: node.config.materialized,
+        materialized: node.materialized,
         tags: node.tags,
-        relation: node.config.materialized === 'ephemeral' ? undefined : dialect.renderRelation(node.relation),
-        depends_on: node.depends_on.nodes,
+        relation: node.materialized === 'ephemeral' ? undefined : (node.relation_name ?? undefined),
+        depends_on: [...info.depends_on],
       };
     }
     const src = manifest.sources[id]!;

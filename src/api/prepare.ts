@@ -59,7 +59,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const compileOptions = { dialect, invocationId, runStartedAt, env: options.env };
   const compiled = hit ? undefined : compileRecordingEnv(project, compileOptions);
   const manifest = hit?.manifest ?? compiled!.manifest;
-  const facts = hit?.facts ?? nodeFacts(manifest);
+  const facts = hit?.facts ?? nodeFacts(manifest, dialect);
   const graph = ProjectGraph.fromManifest(manifest, facts.info, facts.order);
   // A stored entry was acyclic when it was stored.
   if (!hit) {
@@ -101,6 +101,7 @@ export function selectIds(prepared: Prepared, options: SelectionOptions, resourc
     select: options.select,
     exclude: options.exclude,
     resourceTypes,
+    summaries: () => prepared.facts.summaries,
   });
   for (const selector of unmatched) {
     options.onEvent?.({

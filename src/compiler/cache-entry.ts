@@ -16,13 +16,14 @@ import { join } from 'node:path';
 import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import { memberInfo, type MemberInfo } from '../graph/graph.js';
+import { tagsOf } from '../graph/selection-index.js';
 import { sha256 } from '../util/hash.js';
 import type { Dialect } from '../adapters/adapter.js';
 import { nodeFromArtifact, writeManifestBody, type BodyRanges } from '../artifacts/manifest.js';
 import type { Manifest, ManifestNode, ResourceType } from './types.js';
 
 /** Bumped when the entry format changes. */
-export const FORMAT = 'strata-compile-cache/5';
+export const FORMAT = 'strata-compile-cache/6';
 const INDEX = 'index.json';
 const BODY = 'nodes.json';
 /** Closes a body descriptor whose manifest was dropped without reading it (long-lived processes). */
@@ -36,11 +37,27 @@ export interface CompiledRef {
   hash: string;
 }
 
+/** What listing and name/tag/fqn selection read of a node. */
+export interface NodeSummary {
+  unique_id: string;
+  name: string;
+  fqn: string[];
+  package_name: string;
+  original_file_path: string;
+  /** tags and config.tags, deduplicated. */
+  tags: string[];
+  materialized: string | undefined;
+  /** The rendered relation (a test's: where it stores failures); null for ephemeral models. */
+  relation_name: string | null;
+}
+
 /** Per node, what consumers read without parsing it. */
 export interface NodeFacts {
   info: Map<string, MemberInfo>;
   /** On a hit: parsed when first read. */
   readonly compiled: Map<string, CompiledRef | null>;
+  /** Parsed (on a hit) or computed (from in-memory nodes) when first read. */
+  readonly summaries: Map<string, NodeSummary>;
   /** The graph's full topological order (ProjectGraph.topoOrder()), when known. */
   order?: string[];
 }
@@ -57,12 +74,13 @@ export interface EntryHeader {
 const TYPES: readonly ResourceType[] = ['model', 'seed', 'test', 'snapshot', 'source', 'unit_test'];
 
 /**
- * index.json after the header: three lines, each parsed only when needed.
+ * index.json after the header: four lines, each parsed only when needed.
  * Line 2 (always): the small manifest parts, node ids, per node its type code, enabled flag,
  * dependencies and attached node as positions in `ids` + source ids, and the topological order
  * as such positions. Line 3 (when a node is read): byte offset and length per node, flattened.
  * Line 4 (when compiled files must be checked one by one): per node the compiled_path after
  * `pathPrefix` (null: other) and SQL hash, flattened; [null, null] for a node without SQL.
+ * Line 5 (ls, name/tag/fqn selection): per node a SummaryRow.
  */
 interface IndexMain {
   manifest: Omit<Manifest, 'nodes' | 'parent_map' | 'child_map'>;
@@ -89,15 +107,38 @@ function positions(ids: string[], manifest: Pick<Manifest, 'sources'>): { all: s
 }
 
 /** The facts of an in-memory manifest (what a hit reads from the index), computed once. */
-export function nodeFacts(manifest: Manifest): NodeFacts {
+export function nodeFacts(manifest: Manifest, dialect: Dialect): NodeFacts {
   const info = new Map<string, MemberInfo>();
   const compiled = new Map<string, CompiledRef | null>();
   for (const [id, node] of Object.entries(manifest.nodes)) {
     info.set(id, memberInfo(node));
     compiled.set(id, node.compiled_code === undefined ? null : { path: node.compiled_path, hash: sha256(node.compiled_code) });
   }
-  return { info, compiled };
+  let summaries: Map<string, NodeSummary> | undefined;
+  return {
+    info,
+    compiled,
+    get summaries() {
+      summaries ??= new Map(Object.values(manifest.nodes).map((n) => [n.unique_id, summarize(n, dialect)]));
+      return summaries;
+    },
+  };
 }
+
+function summarize(node: ManifestNode, dialect: Dialect): NodeSummary {
+  return {
+    unique_id: node.unique_id,
+    name: node.name,
+    fqn: node.fqn,
+    package_name: node.package_name,
+    original_file_path: node.original_file_path,
+    tags: tagsOf(node),
+    materialized: node.config.materialized,
+    relation_name: node.config.materialized === 'ephemeral' ? null : dialect.renderRelation(node.relation),
+  };
+}
+
+type SummaryRow = [string, string[], string, string, string[], string | null, string | null];
 
 /**
  * Write the entry's two files (nodes.json first: an index never points into a missing body).
@@ -144,7 +185,12 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   const main: IndexMain = { manifest: small, keys: Object.keys(manifest), maps, ids, info, order, pathPrefix, shapes, shape };
   writeFileAtomic(join(dir, INDEX), (fd) => {
     writeSync(fd, `${JSON.stringify(header)}\n${JSON.stringify(main)}\n${JSON.stringify(ranges)}\n`);
-    writeSync(fd, JSON.stringify(compiled));
+    writeSync(fd, `${JSON.stringify(compiled)}\n`);
+    const rows = ids.map((id): SummaryRow => {
+      const n = facts.summaries.get(id)!;
+      return [n.name, n.fqn, n.package_name, n.original_file_path, n.tags, n.materialized ?? null, n.relation_name];
+    });
+    writeSync(fd, JSON.stringify(rows));
   });
 }
 
@@ -171,14 +217,14 @@ export function readHeader(dir: string): { header: EntryHeader; rest: string } |
  * Undefined when the files do not fit together (a torn or foreign cache: a miss).
  */
 export function readEntry(dir: string, header: EntryHeader, rest: string): { manifest: Manifest; facts: NodeFacts } | undefined {
-  const [mainText, rangesText, compiledText] = rest.split('\n');
+  const [mainText, rangesText, compiledText, summaryText] = rest.split('\n');
   let index: IndexMain;
   try {
     index = JSON.parse(mainText!) as IndexMain;
   } catch {
     return undefined;
   }
-  if (rangesText === undefined || compiledText === undefined) return undefined;
+  if (rangesText === undefined || compiledText === undefined || summaryText === undefined) return undefined;
   const size = index.maps.end;
   const fd = openBody(join(dir, BODY), header.id, size);
   if (fd === undefined) return undefined;
@@ -204,7 +250,12 @@ export function readEntry(dir: string, header: EntryHeader, rest: string): { man
     info.set(ids[i]!, member);
   }
   let compiled: Map<string, CompiledRef | null> | undefined;
+  let summaries: Map<string, NodeSummary> | undefined;
   const facts: NodeFacts = {
+    get summaries() {
+      summaries ??= summaryMap(ids, JSON.parse(summaryText) as SummaryRow[]);
+      return summaries;
+    },
     info,
     order: index.order?.map((p) => all[p]!) ?? undefined,
     get compiled() {
@@ -226,6 +277,15 @@ export function readEntry(dir: string, header: EntryHeader, rest: string): { man
   }
   unread.register(manifest, held);
   return { manifest: manifest as unknown as Manifest, facts };
+}
+
+function summaryMap(ids: string[], rows: SummaryRow[]): Map<string, NodeSummary> {
+  const out = new Map<string, NodeSummary>();
+  for (let i = 0; i < ids.length; i++) {
+    const [name, fqn, package_name, original_file_path, tags, materialized, relation_name] = rows[i]!;
+    out.set(ids[i]!, { unique_id: ids[i]!, name, fqn, package_name, original_file_path, tags, materialized: materialized ?? undefined, relation_name });
+  }
+  return out;
 }
 
 function compiledRefs(ids: string[], flat: Array<string | null>, prefix: string): Map<string, CompiledRef | null> {

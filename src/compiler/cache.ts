@@ -57,7 +57,7 @@ export function compileWithCache(project: Project, options: CompileOptions, cach
     if (cached) return { manifest: cached.manifest, hit: true };
   }
   const { manifest, reads } = compileRecordingEnv(project, options);
-  if (key !== undefined) writeCacheEntry(cacheDir, { key, env: reads, diagnostics: [], manifest, facts: nodeFacts(manifest), targetPath: project.config.targetPath, dialect: options.dialect });
+  if (key !== undefined) writeCacheEntry(cacheDir, { key, env: reads, diagnostics: [], manifest, facts: nodeFacts(manifest, options.dialect), targetPath: project.config.targetPath, dialect: options.dialect });
   return { manifest, hit: false };
 }
 

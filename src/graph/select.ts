@@ -1,6 +1,6 @@
 import type { Manifest, ResourceType } from '../compiler/types.js';
 import type { ProjectGraph } from './graph.js';
-import { SelectionIndex } from './selection-index.js';
+import { SelectionIndex, type NamedMember } from './selection-index.js';
 import { SELECTOR_METHODS, resolveMethod, type SelectorMethod } from './selector-methods.js';
 import { parseSelector, splitSelectorArgument, type SelectorSpec } from './selector-spec.js';
 
@@ -19,6 +19,8 @@ export interface SelectOptions {
    * --exclude as well, so excluding a model excludes the tests that read it.
    */
   indirectSelection?: 'eager' | 'cautious' | 'empty';
+  /** Per node: name, fqn, package, merged tags (a cache hit's summaries): name/tag/fqn selectors then read no node. */
+  summaries?: () => ReadonlyMap<string, NamedMember>;
 }
 
 export interface SelectionReport {
@@ -45,7 +47,7 @@ export function selectWithReport(manifest: Manifest, graph: ProjectGraph, option
   const select = parseArguments(options.select);
   const exclude = parseArguments(options.exclude);
   const methods = options.methods ? { ...SELECTOR_METHODS, ...options.methods } : SELECTOR_METHODS;
-  const index = new SelectionIndex(manifest, graph);
+  const index = new SelectionIndex(manifest, graph, options.summaries);
   const enabled = new Set<string>();
   for (const [id, info] of graph.entries()) if (info.enabled) enabled.add(id);
   const unmatched: string[] = [];

@@ -1,6 +1,15 @@
 import type { Manifest } from '../compiler/types.js';
 import type { GraphMember, ProjectGraph } from './graph.js';
 
+/** What name, tag and fqn lookups read: a whole member, or a node's summary (compiler/cache-entry.ts). */
+export interface NamedMember {
+  unique_id: string;
+  name: string;
+  fqn: string[];
+  package_name: string;
+  tags: string[];
+}
+
 /**
  * The selectable members of a manifest (enabled nodes and sources) with lookup
  * tables built lazily, once per selection call, so no selector rescans the
@@ -9,14 +18,30 @@ import type { GraphMember, ProjectGraph } from './graph.js';
 export class SelectionIndex {
   readonly manifest: Manifest;
   private readonly graph: ProjectGraph;
+  private readonly summaries?: () => ReadonlyMap<string, NamedMember>;
   private all?: GraphMember[];
-  private names?: Map<string, GraphMember[]>;
-  private tags?: Map<string, GraphMember[]>;
-  private fqnHeads?: Map<string, GraphMember[]>;
+  private named?: NamedMember[];
+  private names?: Map<string, NamedMember[]>;
+  private tags?: Map<string, NamedMember[]>;
+  private fqnHeads?: Map<string, NamedMember[]>;
 
-  constructor(manifest: Manifest, graph: ProjectGraph) {
+  /** `summaries` (per node: name, fqn, package, merged tags; read on first lookup) spare reading nodes for name/tag/fqn lookups. */
+  constructor(manifest: Manifest, graph: ProjectGraph, summaries?: () => ReadonlyMap<string, NamedMember>) {
     this.manifest = manifest;
     this.graph = graph;
+    this.summaries = summaries;
+  }
+
+  /** Enabled members as name/tag/fqn lookups see them: summaries where known, else the members. */
+  private namedMembers(): NamedMember[] {
+    if (this.named) return this.named;
+    const summaries = this.summaries?.();
+    if (!summaries) return (this.named = this.members);
+    this.named = this.graph
+      .ids()
+      .filter((id) => this.graph.info(id)!.enabled)
+      .map((id) => summaries.get(id) ?? this.graph.member(id)!);
+    return this.named;
   }
 
   /** Every enabled node and source (read on first use: a selection without methods never reads them). */
@@ -29,26 +54,26 @@ export class SelectionIndex {
   }
 
   /** Members with this exact name. */
-  byName(name: string): GraphMember[] {
-    this.names ??= groupBy(this.members, (m) => [m.name]);
+  byName(name: string): NamedMember[] {
+    this.names ??= groupBy(this.namedMembers(), (m) => [m.name]);
     return this.names.get(name) ?? [];
   }
 
   /** Members carrying this exact tag (node tags and config tags). */
-  byTag(tag: string): GraphMember[] {
-    this.tags ??= groupBy(this.members, tagsOf);
+  byTag(tag: string): NamedMember[] {
+    this.tags ??= groupBy(this.namedMembers(), namedTags);
     return this.tags.get(tag) ?? [];
   }
 
   /** Every distinct tag in the project. */
   allTags(): string[] {
-    this.tags ??= groupBy(this.members, tagsOf);
+    this.tags ??= groupBy(this.namedMembers(), namedTags);
     return [...this.tags.keys()];
   }
 
   /** Members whose fqn starts with `head`, with or without the project/package name. */
-  byFqnHead(head: string): GraphMember[] {
-    this.fqnHeads ??= groupBy(this.members, (m) =>
+  byFqnHead(head: string): NamedMember[] {
+    this.fqnHeads ??= groupBy(this.namedMembers(), (m) =>
       m.fqn.length > 1 && m.fqn[0] !== m.fqn[1] ? [m.fqn[0]!, m.fqn[1]!] : m.fqn.slice(0, 1),
     );
     return this.fqnHeads.get(head) ?? [];
@@ -62,9 +87,14 @@ export function tagsOf(m: GraphMember): string[] {
   return extra.length ? [...new Set([...m.tags, ...extra])] : m.tags;
 }
 
+/** Tags of a member (merged with config tags) or of a summary (already merged). */
+function namedTags(m: NamedMember): string[] {
+  return 'config' in m ? tagsOf(m as GraphMember) : m.tags;
+}
+
 /** Group members under each of their keys; `keys` must not repeat a key for one member. */
-function groupBy(members: GraphMember[], keys: (m: GraphMember) => string[]): Map<string, GraphMember[]> {
-  const out = new Map<string, GraphMember[]>();
+function groupBy<T>(members: T[], keys: (m: T) => string[]): Map<string, T[]> {
+  const out = new Map<string, T[]>();
   for (const m of members) {
     for (const k of keys(m)) {
       const list = out.get(k);

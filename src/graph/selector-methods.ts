@@ -3,7 +3,7 @@ import { didYouMean } from '../util/closest.js';
 import type { ResourceType } from '../compiler/types.js';
 import type { GraphMember } from './graph.js';
 import { globMatcher, hasWildcard } from './glob.js';
-import { tagsOf, type SelectionIndex } from './selection-index.js';
+import { tagsOf, type NamedMember, type SelectionIndex } from './selection-index.js';
 import type { SelectorSpec } from './selector-spec.js';
 
 /** A selector method: the ids of the members a `method:value` matches (before graph operators). */
@@ -92,7 +92,7 @@ function matchFqn(index: SelectionIndex, value: string): string[] {
   const leaf = globMatcher(value);
   const prefix = fqnPrefixMatcher(parts);
   // Without a wildcard in the first part, only members under that head (or of that name) can match.
-  const candidates = hasWildcard(parts[0]!) ? index.members : [...index.byName(value), ...index.byFqnHead(parts[0]!)];
+  const candidates: NamedMember[] = hasWildcard(parts[0]!) ? index.members : [...index.byName(value), ...index.byFqnHead(parts[0]!)];
   const out = new Set<string>();
   for (const m of candidates) {
     const hit = leaf(m.name) || prefix(m.fqn, 0) || (m.fqn[0] === m.package_name && prefix(m.fqn, 1));
@@ -167,7 +167,7 @@ function testName(m: GraphMember): string {
   return typeof meta?.name === 'string' ? meta.name : m.name;
 }
 
-function ids(members: GraphMember[]): string[] {
+function ids(members: NamedMember[]): string[] {
   return members.map((m) => m.unique_id);
 }
 

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { list } from '../../src/api/list.js';
 import { prepare, selectIds, writeCompiledFor, type Prepared } from '../../src/api/prepare.js';
 import { selectWithReport } from '../../src/graph/select.js';
 import { updateProject, writeProject } from '../support/project.js';
@@ -81,8 +82,26 @@ describe('compile cache: a hit reads nodes only when asked', () => {
       { select: ['nomatch'] },
     ];
     for (const options of cases) {
-      expect(selectWithReport(hit.manifest, hit.graph, options), JSON.stringify(options)).toEqual(selectWithReport(miss.manifest, miss.graph, options));
+      const expected = selectWithReport(miss.manifest, miss.graph, options);
+      expect(selectWithReport(hit.manifest, hit.graph, options), JSON.stringify(options)).toEqual(expected);
+      // With the entry's node summaries, as prepare passes them.
+      expect(selectWithReport(hit.manifest, hit.graph, { ...options, summaries: () => hit.facts.summaries }), JSON.stringify(options)).toEqual(expected);
     }
+  });
+
+  it('ls and name/tag/fqn selection on a hit read no node', async () => {
+    const dir = writeProject(FILES);
+    const missList = await list({ projectDir: dir, env: {}, select: ['tag:x+'] });
+    const missAll = await list({ projectDir: dir, env: {} });
+    const hit = await prep(dir);
+    for (const select of [['tag:x+'], ['a+'], ['demo.d'], ['d', 'tag:nothing']]) {
+      selectIds(hit, { select }, ['model', 'seed', 'test']);
+    }
+    expect(unread(hit.manifest, 'nodes')).toBe(true);
+    expect(await list({ projectDir: dir, env: {}, select: ['tag:x+'] })).toEqual(missList);
+    expect(await list({ projectDir: dir, env: {} })).toEqual(missAll);
+    expect(missAll.find((n) => n.name === 'a')).toMatchObject({ tags: ['x'], materialized: 'view', relation: '"main"."a"', fqn: ['demo', 'a'] });
+    expect(missAll.find((n) => n.name === 'c')?.relation).toBeUndefined();
   });
 
   it('a body that belongs to another entry is a miss, never mixed-up nodes', async () => {
