@@ -58,6 +58,20 @@ function handleError(err: unknown, reporter: Reporter, debug: boolean): number {
   return err instanceof InternalError ? err.exitCode : 2;
 }
 
+/**
+ * Lines to stdout and stderr. A reader that goes away (`strata ls | head`) is not an error:
+ * output stops, the command finishes its work and exits with its own code.
+ */
 function defaultOutput(): Output {
-  return { out: (line) => process.stdout.write(line + '\n'), err: (line) => process.stderr.write(line + '\n') };
+  let closed = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+    closed = true;
+  });
+  return {
+    out: (line) => {
+      if (!closed) process.stdout.write(line + '\n');
+    },
+    err: (line) => process.stderr.write(line + '\n'),
+  };
 }
