@@ -194,19 +194,30 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   });
 }
 
+/** index.json's lines after the header (1-based), each decoded from bytes only when asked for. */
+export interface IndexLines {
+  count: number;
+  text(n: number): string;
+}
+
 /** The header of the stored entry, or undefined (none, unreadable, other format). */
-export function readHeader(dir: string): { header: EntryHeader; rest: string } | undefined {
-  let text: string;
+export function readHeader(dir: string): { header: EntryHeader; rest: IndexLines } | undefined {
+  let bytes: Buffer;
   try {
-    text = readFileSync(join(dir, INDEX), 'utf8');
+    bytes = readFileSync(join(dir, INDEX));
   } catch {
     return undefined;
   }
-  const newline = text.indexOf('\n');
-  if (newline < 0) return undefined;
+  const ends: number[] = [];
+  for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) ends.push(at);
+  if (ends.length === 0) return undefined;
+  const rest: IndexLines = {
+    count: ends.length,
+    text: (n) => bytes.toString('utf8', ends[n - 1]! + 1, n < ends.length ? ends[n] : bytes.length),
+  };
   try {
-    const header = JSON.parse(text.slice(0, newline)) as EntryHeader;
-    return header.format === FORMAT ? { header, rest: text.slice(newline + 1) } : undefined;
+    const header = JSON.parse(bytes.toString('utf8', 0, ends[0])) as EntryHeader;
+    return header.format === FORMAT ? { header, rest } : undefined;
   } catch {
     return undefined;
   }
@@ -216,15 +227,15 @@ export function readHeader(dir: string): { header: EntryHeader; rest: string } |
  * The manifest of an entry whose header matched, with lazily parsed nodes, and its facts.
  * Undefined when the files do not fit together (a torn or foreign cache: a miss).
  */
-export function readEntry(dir: string, header: EntryHeader, rest: string): { manifest: Manifest; facts: NodeFacts } | undefined {
-  const [mainText, rangesText, compiledText, summaryText] = rest.split('\n');
+export function readEntry(dir: string, header: EntryHeader, rest: IndexLines): { manifest: Manifest; facts: NodeFacts } | undefined {
+  if (rest.count !== 4) return undefined;
+  const [mainText, rangesText, compiledText, summaryText] = [1, 2, 3, 4].map((n) => () => rest.text(n));
   let index: IndexMain;
   try {
-    index = JSON.parse(mainText!) as IndexMain;
+    index = JSON.parse(mainText!()) as IndexMain;
   } catch {
     return undefined;
   }
-  if (rangesText === undefined || compiledText === undefined || summaryText === undefined) return undefined;
   const size = index.maps.end;
   const fd = openBody(join(dir, BODY), header.id, size);
   if (fd === undefined) return undefined;
@@ -240,7 +251,7 @@ export function readEntry(dir: string, header: EntryHeader, rest: string): { man
     return JSON.parse(body.toString('utf8', at, at + length)) as T;
   };
   const { ids } = index;
-  const { all } = positions(ids, index.manifest);
+  const all = [...ids, ...Object.keys(index.manifest.sources)];
   const info = new Map<string, MemberInfo>();
   for (let i = 0; i < ids.length; i++) {
     const [type, enabled, deps, attached] = index.info[i]!;
@@ -253,19 +264,19 @@ export function readEntry(dir: string, header: EntryHeader, rest: string): { man
   let summaries: Map<string, NodeSummary> | undefined;
   const facts: NodeFacts = {
     get summaries() {
-      summaries ??= summaryMap(ids, JSON.parse(summaryText) as SummaryRow[]);
+      summaries ??= summaryMap(ids, JSON.parse(summaryText!()) as SummaryRow[]);
       return summaries;
     },
     info,
     order: index.order?.map((p) => all[p]!) ?? undefined,
     get compiled() {
-      compiled ??= compiledRefs(ids, JSON.parse(compiledText) as Array<string | null>, index.pathPrefix);
+      compiled ??= compiledRefs(ids, JSON.parse(compiledText!()) as Array<string | null>, index.pathPrefix);
       return compiled;
     },
   };
   let ranges: number[] | undefined;
   const range = (i: number): [number, number] => {
-    ranges ??= JSON.parse(rangesText) as number[];
+    ranges ??= JSON.parse(rangesText!()) as number[];
     return [ranges[2 * i]!, ranges[2 * i + 1]!];
   };
   const manifest = {} as Record<string, unknown>;

@@ -3,7 +3,7 @@
  * read once, results sorted so every run sees the same order.
  */
 import { readdirSync, statSync } from 'node:fs';
-import { extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { FileStamps } from './file-stamps.js';
 import type { Project, ProjectConfig, ProjectFile } from './types.js';
 
@@ -34,18 +34,19 @@ export function discoverFiles(root: string, config: ProjectConfig): DiscoveredFi
   // A folder listed under two path kinds (docs-paths: [models]) must not yield a file twice.
   const seen = new Set<string>();
   const skip = new Set([resolve(root, config.targetPath)]);
+  const rootSlash = root.endsWith('/') ? root : `${root}/`; // join() per file costs ~1 µs: root is already resolved
   const stamps = FileStamps.read(join(resolve(root, config.targetPath), '.strata-cache', 'file-stamps.json'));
   for (const [dirs, rules] of plan) {
     for (const dir of dirs) {
       const base = dir === '.' ? '' : `${dir}/`;
       for (const relPath of listFiles(resolve(root, dir), skip)) {
-        const kind = rules[extname(relPath).toLowerCase()];
+        const kind = rules[extensionOf(relPath)];
         if (!kind) continue;
         const path = base + relPath;
         const key = `${kind}:${path}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        out[kind].push(stamps.file(path, join(root, path), relPath));
+        out[kind].push(stamps.file(path, path.startsWith('.') || path.includes('/.') ? join(root, path) : `${rootSlash}${path}`, relPath));
       }
     }
   }
@@ -69,7 +70,7 @@ function listFiles(dir: string, skip: Set<string>): string[] {
     }
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      const childAbs = join(abs, e.name);
+      const childAbs = `${abs}/${e.name}`;
       const childRel = rel ? `${rel}/${e.name}` : e.name;
       const isDir = e.isDirectory() || (e.isSymbolicLink() && isDirectory(childAbs));
       if (isDir) {
@@ -81,6 +82,13 @@ function listFiles(dir: string, skip: Set<string>): string[] {
   };
   walk(dir, '');
   return out;
+}
+
+/** The lower-cased extension with its dot ('' when none), like path.extname. */
+function extensionOf(path: string): string {
+  const dot = path.lastIndexOf('.');
+  const slash = path.lastIndexOf('/');
+  return dot > slash + 1 ? path.slice(dot).toLowerCase() : '';
 }
 
 function isDirectory(abs: string): boolean {
