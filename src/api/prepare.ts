@@ -92,7 +92,7 @@ function writeManifest(
     const out = chunkedWriter(fd);
     writeManifestBody(out.write, a.manifest, a.dialect);
     out.flush();
-  });
+  }, { freeOldLater: true });
 }
 
 /** Apply --select / --exclude; warns (as a diagnostic event) about selectors that match nothing. */

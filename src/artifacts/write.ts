@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, mkdirSync, openSync, renameSync, rmSync, unlink, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -12,8 +12,13 @@ export function writeJsonAtomic(absPath: string, value: unknown, indent = 2): vo
   });
 }
 
-/** Create `absPath` atomically: `fill` writes a temp file, which is renamed into place. */
-export function writeFileAtomic(absPath: string, fill: (fd: number) => void): void {
+/**
+ * Create `absPath` atomically: `fill` writes a temp file, which is renamed into place.
+ * `freeOldLater`: the replaced file (tens of MB: manifest.json) is kept by a hard link and
+ * unlinked in the background, so freeing its blocks overlaps with what the command does next
+ * instead of stalling the rename. A link left by a killed process is removed on the next write.
+ */
+export function writeFileAtomic(absPath: string, fill: (fd: number) => void, options: { freeOldLater?: boolean } = {}): void {
   mkdirSync(dirname(absPath), { recursive: true });
   const tmp = `${absPath}.${process.pid}.tmp`;
   const fd = openSync(tmp, 'w');
@@ -25,7 +30,20 @@ export function writeFileAtomic(absPath: string, fill: (fd: number) => void): vo
     throw e;
   }
   closeSync(fd);
+  if (!options.freeOldLater) {
+    renameSync(tmp, absPath);
+    return;
+  }
+  const old = `${absPath}.old`;
+  rmSync(old, { force: true });
+  let linked = true;
+  try {
+    linkSync(absPath, old);
+  } catch {
+    linked = false; // no previous file (or no hard links here): a plain rename
+  }
   renameSync(tmp, absPath);
+  if (linked) unlink(old, () => {});
 }
 
 /** Buffers text written to `fd` and writes it in ~1 MB pieces; call flush() at the end. */
