@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -26,5 +26,6 @@ describe('writeFileAtomic', () => {
     // A failing fill leaves the previous file as it was.
     expect(() => writeFileAtomic(file, () => { throw new Error('boom'); }, { freeOldLater: true })).toThrow('boom');
     expect(readFileSync(file, 'utf8')).toBe('three');
+    rmSync(dir, { recursive: true, force: true });
   });
 });
