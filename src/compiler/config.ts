@@ -92,8 +92,8 @@ export function defaultConfig(resourceType: ResourceType): NodeConfig {
   return config;
 }
 
-/** The folder level `key` names below `level`, or undefined. */
-function childLevel(level: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
+/** The folder level `key` names below `level` (as resolveNodeConfig walks the tree), or undefined. */
+export function childLevel(level: Record<string, unknown>, key: string): Record<string, unknown> | undefined {
   const next: unknown = level[key];
   // A known config key never names a folder (a folder called "tags" must use +tags inside it).
   return isPlainObject(next) && !key.startsWith('+') && !KNOWN_CONFIG_KEYS.has(key) ? next : undefined;

@@ -12,7 +12,7 @@ import type { Manifest, ManifestNode, NodeConfig, Relation } from '../compiler/t
 import type { Project, ProjectFile } from '../project/types.js';
 import { collectDeclarations } from './declarations.js';
 import { buildGenericTest } from './generic-node.js';
-import { resolveTestConfig, type TestConfigCache } from './test-config.js';
+import { resolveTestConfig } from './test-config.js';
 import type { TestFileInfo, TestShape } from './test-shape.js';
 import { sha256 as sha256Hex } from '../util/hash.js';
 
@@ -42,8 +42,8 @@ export interface TestBuildState extends TestCompileContext {
   files: Map<string, TestFileInfo>;
   /** Test shapes by declaration (test-shape.ts). */
   shapes: Map<string, TestShape>;
-  /** Configs of tests without a config layer of their own, by folder. */
-  testConfigs: TestConfigCache;
+  /** `<target schema>_audit`: where failing rows are stored (auditRelation). */
+  auditSchema: string;
   /** relationSql results by unique_id. */
   relations: Map<string, { sql: string; relation: Relation; ephemeral: boolean }>;
 }
@@ -87,7 +87,7 @@ export function auditRelation(project: Project, name: string): Relation {
  * nodes and disabled tests are left out. Throws UserError at the YAML line of a bad declaration.
  */
 export function addDataTests(manifest: Manifest, ctx: TestCompileContext): void {
-  const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set(), files: new Map(), shapes: new Map(), testConfigs: new Map(), relations: new Map() };
+  const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set(), files: new Map(), shapes: new Map(), relations: new Map(), auditSchema: auditRelation(ctx.project, '').schema };
   const tests: ManifestNode[] = [];
   // Singular tests are named by their files: their names are taken before generic names are made.
   for (const file of ctx.project.files.tests) s.taken.add(baseName(file.relPath).name);
@@ -99,15 +99,20 @@ export function addDataTests(manifest: Manifest, ctx: TestCompileContext): void 
     const node = buildSingularTest(s, file);
     if (node) tests.push(node);
   }
+  // Parents' child lists stay sorted; only lists that gained a test are re-sorted.
+  const touched = new Set<string[]>();
   for (const node of tests) {
     manifest.nodes[node.unique_id] = node;
     manifest.parent_map[node.unique_id] = node.depends_on.nodes;
     manifest.child_map[node.unique_id] = [];
-    for (const parent of node.depends_on.nodes) manifest.child_map[parent]?.push(node.unique_id);
+    for (const parent of node.depends_on.nodes) {
+      const children = manifest.child_map[parent];
+      if (!children) continue;
+      children.push(node.unique_id);
+      touched.add(children);
+    }
   }
-  // Parents' child lists stay sorted; only lists that gained a test are re-sorted.
-  const touched = new Set(tests.flatMap((t) => t.depends_on.nodes));
-  for (const id of touched) manifest.child_map[id]?.sort();
+  for (const children of touched) children.sort();
 }
 
 function baseName(relPath: string): { name: string; dirs: string[] } {

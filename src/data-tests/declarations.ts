@@ -26,14 +26,15 @@ export function collectDeclarations(project: Project, manifest: Manifest): Attac
     ...[...project.properties.snapshots.values()].map((e) => ['snapshot', e] as const),
   ];
   for (const [type, entry] of entries) {
-    const attachedId = `${type}.${pkg}.${entry.name}`;
-    if (!manifest.nodes[attachedId]) continue;
+    // The node's own unique_id string (not an equal new one): later lookups by it are cheaper.
+    const attachedId = manifest.nodes[`${type}.${pkg}.${entry.name}`]?.unique_id;
+    if (attachedId === undefined) continue;
     for (const decl of entry.tests ?? []) out.push({ decl, attachedId, targetName: entry.name });
     for (const c of entry.columns ?? []) for (const decl of c.tests ?? []) out.push({ decl, attachedId, targetName: entry.name, column: c.name });
   }
   for (const t of project.properties.sources) {
-    const attachedId = `source.${pkg}.${t.sourceName}.${t.name}`;
-    if (!manifest.sources[attachedId]) continue;
+    const attachedId = manifest.sources[`source.${pkg}.${t.sourceName}.${t.name}`]?.unique_id;
+    if (attachedId === undefined) continue;
     const targetName = `source_${t.sourceName}_${t.name}`;
     for (const decl of t.tests ?? []) out.push({ decl, attachedId, targetName });
     for (const c of t.columns ?? []) for (const decl of c.tests ?? []) out.push({ decl, attachedId, targetName, column: c.name });

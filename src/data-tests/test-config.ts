@@ -3,7 +3,7 @@
  * arguments, validated, and merged over project.yml `data_tests:` folder config.
  */
 import { UserError } from '../errors.js';
-import { cloneConfig, mergeConfig, resolveNodeConfig, treeLevel } from '../compiler/config.js';
+import { childLevel, cloneConfig, mergeConfig, resolveNodeConfig, treeLevel } from '../compiler/config.js';
 import type { NodeConfig } from '../compiler/types.js';
 import type { Project } from '../project/types.js';
 
@@ -28,7 +28,8 @@ export function splitTestArgs(args: Record<string, unknown>): { kwargs: Record<s
   const config: Record<string, unknown> = {};
   let name: string | undefined;
   let description: string | undefined;
-  for (const [key, value] of Object.entries(args)) {
+  for (const key of Object.keys(args)) {
+    const value = args[key];
     if (key === 'name') name = value == null ? undefined : String(value);
     else if (key === 'description') description = value == null ? undefined : String(value);
     else if (key === 'config') continue;
@@ -42,7 +43,10 @@ export function splitTestArgs(args: Record<string, unknown>): { kwargs: Record<s
       else config[key] = value;
     }
   }
-  return { kwargs, config, ...(name === undefined ? {} : { name }), ...(description === undefined ? {} : { description }) };
+  const split: { kwargs: Record<string, unknown>; config: Record<string, unknown>; name?: string; description?: string } = { kwargs, config };
+  if (name !== undefined) split.name = name;
+  if (description !== undefined) split.description = description;
+  return split;
 }
 
 /** Parse a warn_if/error_if threshold; undefined when it is not one. */
@@ -52,26 +56,34 @@ export function parseThreshold(text: string): { op: string; value: number } | un
 }
 
 /**
- * Resolved configs of tests without a config layer of their own, by folder path (fqn without the
- * name); one per compile. Most tests of a project share a handful of these.
+ * One folder of tests (an fqn without the name): its project.yml `data_tests:` level, and the
+ * config its tests get when they have no config layer of their own (resolved on first use).
+ * One per compile and folder: most tests of a project share a handful of these.
  */
-export type TestConfigCache = Map<string, NodeConfig>;
+export interface TestFolder {
+  /** [project, ...folders]. */
+  path: readonly string[];
+  /** The `data_tests:` level reached along `path`, if any. */
+  level: Record<string, unknown> | undefined;
+  config?: NodeConfig;
+}
+
+/** The TestFolder of `path` = [project, ...folders]. */
+export function testFolder(project: Project, path: readonly string[]): TestFolder {
+  return { path, level: treeLevel(project, 'test', path) };
+}
 
 /**
  * Resolve a test's config: defaults (severity error, warn_if/error_if `!=0`), project.yml
  * `data_tests:` along `fqn`, then the declaration's layer. Throws UserError at `at` when a value is invalid.
- * With `cache`, a test with an empty layer whose name selects no project.yml level of its own gets
- * a copy of the config resolved for its folder (the same value a fresh resolution gives).
+ * With `folder` (the TestFolder of `fqn` without its last part), a test with an empty layer whose
+ * name selects no project.yml level of its own gets a copy of the folder's config (the same value
+ * a fresh resolution gives).
  */
-export function resolveTestConfig(project: Project, fqn: string[], layer: Record<string, unknown>, at: DeclLocation, cache?: TestConfigCache): NodeConfig {
-  if (!cache || !isEmpty(layer)) return resolveFresh(project, fqn, layer, at);
-  const path = fqn.slice(0, -1);
-  const folder = treeLevel(project, 'test', path);
-  if (folder && treeLevel(project, 'test', fqn)) return resolveFresh(project, fqn, layer, at);
-  const key = path.join('\0');
-  let config = cache.get(key);
-  if (!config) cache.set(key, (config = resolveFresh(project, fqn, layer, at)));
-  return cloneConfig(config);
+export function resolveTestConfig(project: Project, fqn: string[], layer: Record<string, unknown>, at: DeclLocation, folder?: TestFolder): NodeConfig {
+  if (!folder || !isEmpty(layer) || (folder.level && childLevel(folder.level, fqn[fqn.length - 1]!))) return resolveFresh(project, fqn, layer, at);
+  folder.config ??= resolveFresh(project, fqn, layer, at);
+  return cloneConfig(folder.config);
 }
 
 function isEmpty(layer: Record<string, unknown>): boolean {

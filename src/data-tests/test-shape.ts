@@ -12,6 +12,7 @@ import type { TestBuildState } from './compile-tests.js';
 import type { AttachedDeclaration } from './declarations.js';
 import { GENERIC_TESTS, type GenericTestDef, type PreparedTest } from './generic-tests.js';
 import { argsNamePart } from './test-names.js';
+import type { TestFolder } from './test-config.js';
 
 /** `to: ref('x')`-style arguments, rendered as `{{ ref('x') }}`. */
 export const RELATION_ARG = /^\s*(ref|source)\s*\(.*\)\s*$/s;
@@ -44,6 +45,8 @@ export interface TestFileInfo {
   pathPrefix: string;
   /** `<target>/compiled/<pkg>/<file>/`. */
   compiledPrefix: string;
+  /** Test configs of the folder. */
+  configFolder: TestFolder;
 }
 
 /**

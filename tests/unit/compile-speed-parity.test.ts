@@ -8,9 +8,9 @@ import { compileNunjucks, compileTemplate, createEnvironment, renderTemplate } f
 import { tryFastTemplate } from '../../src/compiler/fast-template.js';
 import { macrosCalledIn, type MacroRegistry } from '../../src/compiler/macros.js';
 import type { MacroNode } from '../../src/compiler/types.js';
-import { identityJson } from '../../src/data-tests/generic-node.js';
+import { identityJson, isEmptyObject } from '../../src/data-tests/generic-node.js';
 import { fillTemplate, TEMPLATES } from '../../src/data-tests/generic-tests.js';
-import { resolveTestConfig } from '../../src/data-tests/test-config.js';
+import { resolveTestConfig, testFolder, type TestFolder } from '../../src/data-tests/test-config.js';
 import { canonicalJson } from '../../src/util/canonical-json.js';
 import { randomValue, rng } from '../support/random.js';
 import { compileFixture, makeProject } from './compiler-fixture.js';
@@ -41,6 +41,15 @@ describe('built-in test templates filled without nunjucks', () => {
 });
 
 describe('test identity JSON', () => {
+  it('takes the empty-arguments shortcut exactly when canonicalJson gives {}', () => {
+    class Box {}
+    for (const value of [{}, Object.create(null), new Box(), [], { a: undefined }, { 0: 1 }, new Date(0), null, 'x']) {
+      if (isEmptyObject(value)) expect(canonicalJson(value)).toBe('{}');
+    }
+    expect(isEmptyObject({})).toBe(true);
+    expect(isEmptyObject({ a: undefined })).toBe(false);
+  });
+
   it('equals canonicalJson of { attached, column, test, args } on random arguments', () => {
     const next = rng(11);
     const shape = {
@@ -78,26 +87,31 @@ describe('test configs cached per folder', () => {
   it('equal a fresh resolution (same keys in the same order), and share nothing mutable', () => {
     const project = makeProject({});
     project.config.dataTests = tree;
-    const cache = new Map();
+    const folders = new Map<string, TestFolder>();
+    const folderOf = (fqn: string[]) => {
+      const key = fqn.slice(0, -1).join('/');
+      if (!folders.has(key)) folders.set(key, testFolder(project, fqn.slice(0, -1)));
+      return folders.get(key)!;
+    };
     const at = { file: 'models/schema.yml', line: 1 };
     for (const fqn of fqns) {
-      const cached = resolveTestConfig(project, fqn, {}, at, cache);
+      const cached = resolveTestConfig(project, fqn, {}, at, folderOf(fqn));
       const fresh = resolveTestConfig(project, fqn, {}, at);
       expect(JSON.stringify(cached), fqn.join('.')).toBe(JSON.stringify(fresh));
       cached.tags.push('mutated');
       cached.meta.mutated = true;
       cached.where = 'changed';
     }
-    for (const fqn of fqns) expect(JSON.stringify(resolveTestConfig(project, fqn, {}, at, cache))).toBe(JSON.stringify(resolveTestConfig(project, fqn, {}, at)));
+    for (const fqn of fqns) expect(JSON.stringify(resolveTestConfig(project, fqn, {}, at, folderOf(fqn)))).toBe(JSON.stringify(resolveTestConfig(project, fqn, {}, at)));
     // A declaration with config of its own is resolved fresh.
-    expect(resolveTestConfig(project, ['demo', 'a_test'], { severity: 'error' }, at, cache).severity).toBe('error');
+    expect(resolveTestConfig(project, ['demo', 'a_test'], { severity: 'error' }, at, folderOf(['demo', 'a_test'])).severity).toBe('error');
   });
 
   it('still report an invalid folder config at the declaration', () => {
     const project = makeProject({});
     project.config.dataTests = { '+severity': 'loud' };
-    const cache = new Map();
-    for (const line of [3, 9]) expect(() => resolveTestConfig(project, ['demo', 't'], {}, { file: 'm.yml', line }, cache)).toThrow(/severity must be/);
+    const folder = testFolder(project, ['demo']);
+    for (const line of [3, 9]) expect(() => resolveTestConfig(project, ['demo', 't'], {}, { file: 'm.yml', line }, folder)).toThrow(/severity must be/);
   });
 });
 
