@@ -62,10 +62,8 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const facts = hit?.facts ?? nodeFacts(manifest, dialect);
   const graph = ProjectGraph.fromManifest(manifest, facts.info, facts.order);
   // A stored entry was acyclic when it was stored.
-  if (!hit) {
-    graph.assertAcyclic();
-    facts.order = graph.topoOrder();
-  }
+  // The topological order is stored with the entry; computing it reports a cycle (UserError).
+  if (!hit) facts.order = graph.topoOrder();
   const entryId = compiled && key !== undefined
     ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts, targetPath: project.config.targetPath, dialect })
     : hit?.id;
