@@ -9,7 +9,7 @@ import { UserError } from '../errors.js';
 import type { Project } from '../project/types.js';
 import { addDataTests } from '../data-tests/compile-tests.js';
 import { didYouMean } from '../util/closest.js';
-import { resolveNodeConfig } from './config.js';
+import { resolveNodeConfig, type FolderConfigCache } from './config.js';
 import { installContext, lineOfCall, type RenderNode, type RenderState } from './context.js';
 import { docText, parseDocBlocks } from './docs.js';
 import { compileTemplate, createEnvironment, renderTemplate, type Template } from './environment.js';
@@ -131,13 +131,14 @@ export function compileWithRenderer(project: Project, options: CompileOptions): 
   });
 
   // Pass 1: parse-mode render of models; config of models and seeds.
+  const folderConfigs: FolderConfigCache = new Map();
   const modelWork: Work[] = [];
   for (const m of models) {
     const work = newWork(m, 'model');
     work.template = compileTemplate(env, m.file.content, m.file.path);
     state.current = work;
     renderTemplate(work.template, work.file);
-    work.config = resolveNodeConfig(project, 'model', m.fqn, yamlConfigLayer(m.props), work.inlineConfig);
+    work.config = resolveNodeConfig(project, 'model', m.fqn, yamlConfigLayer(m.props), work.inlineConfig, folderConfigs);
     if (work.config.enabled) {
       enabled.set(work.name, work);
       modelWork.push(work);
@@ -146,7 +147,7 @@ export function compileWithRenderer(project: Project, options: CompileOptions): 
   const seedWork: Work[] = [];
   for (const s of seeds) {
     const work = newWork(s, 'seed');
-    work.config = resolveNodeConfig(project, 'seed', s.fqn, yamlConfigLayer(s.props));
+    work.config = resolveNodeConfig(project, 'seed', s.fqn, yamlConfigLayer(s.props), undefined, folderConfigs);
     if (work.config.enabled) {
       enabled.set(work.name, work);
       seedWork.push(work);
@@ -256,38 +257,33 @@ function assemble(
     const config = w.config as NodeConfig;
     const props = w.source.props;
     const patch = props?.file;
-    const node: ManifestNode = {
-      unique_id: w.uniqueId,
-      resource_type: w.resourceType,
-      name: w.name,
-      package_name: pkg,
-      path: w.source.file.relPath,
-      original_file_path: w.source.file.path,
-      fqn: w.source.fqn,
-      raw_code: w.raw,
-      config,
-      tags: config.tags,
-      description: render(props?.description, patch ?? w.file),
-      columns: columnsOf(props?.columns, (text) => render(text, patch ?? w.file)),
-      meta: config.meta,
-      depends_on: { nodes: w.dependsOn, macros: w.resourceType === 'model' ? macrosCalledIn(w.raw, macros) : [] },
-      refs: w.refs,
-      sources: w.sources,
-      checksum: { name: 'sha256', checksum: w.source.file.checksum },
-      relation: w.relation!,
-      ...(patch === undefined ? {} : { patch_path: patch }),
-    };
+    const node = patch === undefined
+      ? {
+        unique_id: w.uniqueId, resource_type: w.resourceType, name: w.name, package_name: pkg, path: w.source.file.relPath,
+        original_file_path: w.source.file.path, fqn: w.source.fqn, raw_code: w.raw, config, tags: config.tags,
+        description: render(props?.description, w.file), columns: columnsOf(props?.columns, (text) => render(text, w.file)), meta: config.meta,
+        depends_on: { nodes: w.dependsOn, macros: w.resourceType === 'model' ? macrosCalledIn(w.raw, macros) : [] },
+        refs: w.refs, sources: w.sources, checksum: { name: 'sha256', checksum: w.source.file.checksum } as ManifestNode['checksum'], relation: w.relation!,
+      } as ManifestNode
+      : {
+        unique_id: w.uniqueId, resource_type: w.resourceType, name: w.name, package_name: pkg, path: w.source.file.relPath,
+        original_file_path: w.source.file.path, fqn: w.source.fqn, raw_code: w.raw, config, tags: config.tags,
+        description: render(props?.description, patch), columns: columnsOf(props?.columns, (text) => render(text, patch)), meta: config.meta,
+        depends_on: { nodes: w.dependsOn, macros: w.resourceType === 'model' ? macrosCalledIn(w.raw, macros) : [] },
+        refs: w.refs, sources: w.sources, checksum: { name: 'sha256', checksum: w.source.file.checksum } as ManifestNode['checksum'], relation: w.relation!,
+        patch_path: patch,
+      } as ManifestNode;
     if (w.compiled !== undefined) {
       node.compiled_code = w.compiled;
-      node.compiled_path = `${project.config.targetPath}/compiled/${pkg}/${w.source.file.path}`;
+      node.compiled_path = [project.config.targetPath, '/compiled/', pkg, '/', w.source.file.path].join('');
     }
     manifest.nodes[w.uniqueId] = node;
     manifest.parent_map[w.uniqueId] = w.dependsOn;
     manifest.child_map[w.uniqueId] = [];
   }
-  for (const [child, parents] of Object.entries(manifest.parent_map)) {
-    for (const parent of parents) manifest.child_map[parent]?.push(child);
-  }
-  for (const list of Object.values(manifest.child_map)) list.sort();
+  // Child lists: sources first, then nodes in order (the order of parent_map), each sorted.
+  for (const w of works) for (const parent of w.dependsOn) manifest.child_map[parent]?.push(w.uniqueId);
+  for (const id of sources.keys()) manifest.child_map[id]!.sort();
+  for (const w of works) manifest.child_map[w.uniqueId]!.sort();
   return manifest;
 }

@@ -126,11 +126,18 @@ export function cloneConfig(config: NodeConfig): NodeConfig {
 }
 
 /**
+ * project.yml folder-tree configs already merged, by resource type and folder path (an fqn
+ * without its name); one per compile. Nodes in one folder share the walk down to it.
+ */
+export type FolderConfigCache = Map<string, { config: NodeConfig; level: Record<string, unknown> | undefined }>;
+
+/**
  * Resolve a node's config.
  * @param fqn the node's fully-qualified name: [project, ...folders, name]. The folder tree is
  *   walked along it (top level, then the project key, then each folder, then the node name).
  * @param yamlConfig the properties YAML layer (`config:` plus entry-level meta/tags).
  * @param inlineConfig the `{{ config(...) }}` calls of the file, merged in call order.
+ * @param cache reuses the walk down to the node's folder (same result).
  */
 export function resolveNodeConfig(
   project: Project,
@@ -138,18 +145,44 @@ export function resolveNodeConfig(
   fqn: readonly string[],
   yamlConfig?: Record<string, unknown>,
   inlineConfig?: Record<string, unknown>,
+  cache?: FolderConfigCache,
 ): NodeConfig {
-  const config = defaultConfig(resourceType);
-  let level: unknown = treeFor(project, resourceType);
-  for (let i = 0; isPlainObject(level); i++) {
-    mergeConfig(config, levelConfig(level));
-    if (i >= fqn.length) break;
-    level = childLevel(level, fqn[i]!);
-  }
+  const config = cache && fqn.length > 0 ? treeConfigVia(cache, project, resourceType, fqn) : treeConfig(project, resourceType, fqn, fqn.length);
   mergeConfig(config, yamlConfig);
   mergeConfig(config, inlineConfig);
   config.enabled = config.enabled !== false && (config.enabled as unknown) !== 'false';
   config.materialized = String(config.materialized);
+  return config;
+}
+
+/** Defaults merged with the tree levels along fqn[0..depth) (and the level those reach). */
+function treeConfig(project: Project, resourceType: ResourceType, fqn: readonly string[], depth: number, reached?: { level?: Record<string, unknown> }): NodeConfig {
+  const config = defaultConfig(resourceType);
+  let level: unknown = treeFor(project, resourceType);
+  for (let i = 0; isPlainObject(level); i++) {
+    mergeConfig(config, levelConfig(level));
+    if (i >= depth) {
+      if (reached) reached.level = level;
+      break;
+    }
+    level = childLevel(level, fqn[i]!);
+  }
+  return config;
+}
+
+/** treeConfig of the whole fqn, with the walk down to its folder taken from `cache`. */
+function treeConfigVia(cache: FolderConfigCache, project: Project, resourceType: ResourceType, fqn: readonly string[]): NodeConfig {
+  const depth = fqn.length - 1;
+  const key = `${resourceType}\0${fqn.slice(0, depth).join('\0')}`;
+  let folder = cache.get(key);
+  if (!folder) {
+    const reached: { level?: Record<string, unknown> } = {};
+    const config = treeConfig(project, resourceType, fqn, depth, reached);
+    cache.set(key, (folder = { config, level: reached.level }));
+  }
+  const config = cloneConfig(folder.config);
+  const own = folder.level && childLevel(folder.level, fqn[depth]!);
+  if (own) mergeConfig(config, levelConfig(own));
   return config;
 }
 

@@ -124,11 +124,12 @@ export function buildGenericTest(s: TestBuildState, d: AttachedDeclaration): Man
     }
     sql = withLimit(sql.trim().replace(/;\s*$/, ''), config);
     const nodes = deps ? [...deps].sort() : [d.attachedId];
-    const testMetadata: NonNullable<ManifestNode['test_metadata']> = {
-      name: testName,
-      ...(shape.namespace === undefined ? {} : { namespace: shape.namespace }),
-      kwargs: column === undefined ? { ...kwargs } : { ...kwargs, column_name: column },
-    };
+    // kwargs (this declaration's own object, used by nothing else from here on) become the
+    // metadata's kwargs: what `{ ...kwargs, column_name }` would give, without the copy.
+    if (column !== undefined) kwargs.column_name = column;
+    const testMetadata: NonNullable<ManifestNode['test_metadata']> = shape.namespace === undefined
+      ? { name: testName, kwargs }
+      : { name: testName, namespace: shape.namespace, kwargs };
     // Two literals rather than a spread for column_name: same keys in the same order, built faster.
     const checksum: ManifestNode['checksum'] = { name: 'sha256', checksum: sha256(identity) };
     const path = [file.pathPrefix, name, '.sql'].join('');

@@ -4,6 +4,7 @@
  * canonical JSON, per-folder cached test configs, one-pass macro-call scanning, the char-code lexer.
  */
 import { describe, expect, it } from 'vitest';
+import { resolveNodeConfig, type FolderConfigCache } from '../../src/compiler/config.js';
 import { compileNunjucks, compileTemplate, createEnvironment, renderTemplate } from '../../src/compiler/environment.js';
 import { tryFastTemplate } from '../../src/compiler/fast-template.js';
 import { macrosCalledIn, type MacroRegistry } from '../../src/compiler/macros.js';
@@ -211,5 +212,34 @@ describe('test shapes (declarations sharing a test, column and arguments)', () =
     const day = Object.values(together.nodes).filter((n) => n.attached_node === 'model.demo.orders' && n.column_name === 'day');
     expect(day.map((n) => n.compiled_code)).toEqual([expect.stringContaining("'1970-01-01')"), expect.stringContaining("'1970-01-01T00:00:00.000Z')")]);
     expect(together.nodes['test.demo.expected_columns_returns__id__status']!.compiled_code).toContain("'returns'");
+  });
+});
+
+describe('node configs with the folder walk cached', () => {
+  it('equal a fresh resolution for models and seeds, folders named like nodes included, and share nothing mutable', () => {
+    const project = makeProject({
+      modelsConfig: {
+        '+tags': ['all'], '+meta': { a: 1 },
+        demo: { '+materialized': 'table', staging: { '+schema': 'stg', '+tags': 'stg', special: { '+alias': 'sp', '+tags': ['own'] }, deep: { '+enabled': false } }, tags: { '+x': 1 } },
+      },
+      seedsConfig: { demo: { '+delimiter': ';', lookup: { '+column_types': { id: 'int' } } } },
+    });
+    const cases: Array<['model' | 'seed', string[]]> = [
+      ['model', ['demo', 'staging', 'orders']], ['model', ['demo', 'staging', 'special']], ['model', ['demo', 'staging', 'deep', 'x']],
+      ['model', ['demo', 'marts', 'orders']], ['model', ['demo', 'tags', 'x']], ['model', ['demo', 'x']], ['model', ['other', 'x']],
+      ['seed', ['demo', 'lookup']], ['seed', ['demo', 'countries']], ['model', ['demo', 'staging', 'orders']],
+    ];
+    const cache: FolderConfigCache = new Map();
+    const yaml = { tags: ['y'], meta: { b: 2 } };
+    const inline = { materialized: 'view', tags: ['i'] };
+    for (let round = 0; round < 2; round++) {
+      for (const [type, fqn] of cases) {
+        const cached = resolveNodeConfig(project, type, fqn, yaml, inline, cache);
+        expect(JSON.stringify(cached), fqn.join('.')).toBe(JSON.stringify(resolveNodeConfig(project, type, fqn, yaml, inline)));
+        cached.tags.push('mutated');
+        cached.meta.mutated = true;
+        cached.pre_hook.push('x');
+      }
+    }
   });
 });
