@@ -60,13 +60,10 @@ export function yamlConfigLayer(entry: PropertyEntry | undefined): Record<string
 export function columnsOf(columns: ColumnProperty[] | undefined, render: (text: string | undefined) => string): Record<string, ColumnInfo> {
   const out: Record<string, ColumnInfo> = {};
   for (const c of columns ?? []) {
-    out[c.name] = {
-      name: c.name,
-      description: render(c.description),
-      ...(c.data_type === undefined ? {} : { data_type: c.data_type }),
-      meta: c.meta ?? {},
-      tags: c.tags ?? [],
-    };
+    // Two literals rather than a spread: the same keys in the same order, built faster.
+    out[c.name] = c.data_type === undefined
+      ? { name: c.name, description: render(c.description), meta: c.meta ?? {}, tags: c.tags ?? [] }
+      : { name: c.name, description: render(c.description), data_type: c.data_type, meta: c.meta ?? {}, tags: c.tags ?? [] };
   }
   return out;
 }
