@@ -1,66 +1,32 @@
 /**
  * The on-disk form of a compile cache entry, built so that a hit reads almost nothing:
  *
- * - `nodes.json`: the entry id, then every node's JSON text, one after another (found by byte
- *   offsets), then parent_map and child_map.
- * - `index.json`: line 1 the header (format, key, id, env reads, diagnostics); then three lines
- *   parsed only when needed (see IndexMain): what the graph and selection need per node, the
- *   byte ranges, and the compiled_path + SQL hash per node for writeCompiled.
+ * - `nodes.json` (cache-body.ts): the entry id, then manifest.json's body, in which each node's
+ *   JSON is found by its byte range, as are parent_map and child_map.
+ * - `index.json`: line 1 the header (format, key, id, env reads, diagnostics); then four lines,
+ *   each parsed only when needed (see IndexMain): what the graph and selection need per node, the
+ *   byte ranges, the compiled_path + SQL hash per node for writeCompiled, and node summaries for
+ *   ls and name/tag/fqn selection (node-facts.ts).
  *
  * On a hit `manifest.nodes` is an object of lazy properties: a node is parsed from its bytes
  * when first read (then kept), so an unchanged `strata compile` parses no node at all while
  * every consumer still sees a plain `Record<string, ManifestNode>`.
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Dialect } from '../adapters/adapter.js';
+import { nodeFromArtifact, writeManifestBody, type BodyRanges } from '../artifacts/manifest.js';
 import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import { memberInfo, type MemberInfo } from '../graph/graph.js';
-import { tagsOf } from '../graph/selection-index.js';
-import { sha256 } from '../util/hash.js';
-import type { Dialect } from '../adapters/adapter.js';
-import { nodeFromArtifact, writeManifestBody, type BodyRanges } from '../artifacts/manifest.js';
+import { lazyProperty } from '../util/lazy-property.js';
+import { BODY, openBody, readAll, unread } from './cache-body.js';
+import { compiledRefs, summaryMap, type CompiledRef, type NodeFacts, type NodeSummary, type SummaryRow } from './node-facts.js';
 import type { Manifest, ManifestNode, ResourceType } from './types.js';
 
 /** Bumped when the entry format changes. */
 export const FORMAT = 'strata-compile-cache/6';
 const INDEX = 'index.json';
-const BODY = 'nodes.json';
-/** Closes a body descriptor whose manifest was dropped without reading it (long-lived processes). */
-const unread = new FinalizationRegistry<{ fd?: number }>((held) => {
-  if (held.fd !== undefined) closeSync(held.fd);
-});
-
-/** What a node's compiled SQL file needs: its compiled_path and the sha256 of its SQL (null: no SQL). */
-export interface CompiledRef {
-  path: string | undefined;
-  hash: string;
-}
-
-/** What listing and name/tag/fqn selection read of a node. */
-export interface NodeSummary {
-  unique_id: string;
-  name: string;
-  fqn: string[];
-  package_name: string;
-  original_file_path: string;
-  /** tags and config.tags, deduplicated. */
-  tags: string[];
-  materialized: string | undefined;
-  /** The rendered relation (a test's: where it stores failures); null for ephemeral models. */
-  relation_name: string | null;
-}
-
-/** Per node, what consumers read without parsing it. */
-export interface NodeFacts {
-  info: Map<string, MemberInfo>;
-  /** On a hit: parsed when first read. */
-  readonly compiled: Map<string, CompiledRef | null>;
-  /** Parsed (on a hit) or computed (from in-memory nodes) when first read. */
-  readonly summaries: Map<string, NodeSummary>;
-  /** The graph's full topological order (ProjectGraph.topoOrder()), when known. */
-  order?: string[];
-}
 
 export interface EntryHeader {
   format: string;
@@ -105,40 +71,6 @@ function positions(ids: string[], manifest: Pick<Manifest, 'sources'>): { all: s
   for (let i = 0; i < all.length; i++) at.set(all[i]!, i);
   return { all, at };
 }
-
-/** The facts of an in-memory manifest (what a hit reads from the index), computed once. */
-export function nodeFacts(manifest: Manifest, dialect: Dialect): NodeFacts {
-  const info = new Map<string, MemberInfo>();
-  const compiled = new Map<string, CompiledRef | null>();
-  for (const [id, node] of Object.entries(manifest.nodes)) {
-    info.set(id, memberInfo(node));
-    compiled.set(id, node.compiled_code === undefined ? null : { path: node.compiled_path, hash: sha256(node.compiled_code) });
-  }
-  let summaries: Map<string, NodeSummary> | undefined;
-  return {
-    info,
-    compiled,
-    get summaries() {
-      summaries ??= new Map(Object.values(manifest.nodes).map((n) => [n.unique_id, summarize(n, dialect)]));
-      return summaries;
-    },
-  };
-}
-
-function summarize(node: ManifestNode, dialect: Dialect): NodeSummary {
-  return {
-    unique_id: node.unique_id,
-    name: node.name,
-    fqn: node.fqn,
-    package_name: node.package_name,
-    original_file_path: node.original_file_path,
-    tags: tagsOf(node),
-    materialized: node.config.materialized,
-    relation_name: node.config.materialized === 'ephemeral' ? null : dialect.renderRelation(node.relation),
-  };
-}
-
-type SummaryRow = [string, string[], string, string, string[], string | null, string | null];
 
 /**
  * Write the entry's two files (nodes.json first: an index never points into a missing body).
@@ -290,26 +222,6 @@ export function readEntry(dir: string, header: EntryHeader, rest: IndexLines): {
   return { manifest: manifest as unknown as Manifest, facts };
 }
 
-function summaryMap(ids: string[], rows: SummaryRow[]): Map<string, NodeSummary> {
-  const out = new Map<string, NodeSummary>();
-  for (let i = 0; i < ids.length; i++) {
-    const [name, fqn, package_name, original_file_path, tags, materialized, relation_name] = rows[i]!;
-    out.set(ids[i]!, { unique_id: ids[i]!, name, fqn, package_name, original_file_path, tags, materialized: materialized ?? undefined, relation_name });
-  }
-  return out;
-}
-
-function compiledRefs(ids: string[], flat: Array<string | null>, prefix: string): Map<string, CompiledRef | null> {
-  const out = new Map<string, CompiledRef | null>();
-  for (let i = 0; i < ids.length; i++) {
-    const path = flat[2 * i];
-    const hash = flat[2 * i + 1];
-    const full = path === null || path === undefined ? undefined : path.startsWith('/') ? path.slice(1) : prefix + path;
-    out.set(ids[i]!, hash === null || hash === undefined ? null : { path: full, hash });
-  }
-  return out;
-}
-
 /** `nodes` whose entries are parsed from their byte ranges when first read. */
 function lazyNodes(ids: string[], parse: (i: number) => ManifestNode): Record<string, ManifestNode> {
   const nodes: Record<string, ManifestNode> = {};
@@ -317,74 +229,3 @@ function lazyNodes(ids: string[], parse: (i: number) => ManifestNode): Record<st
   return nodes;
 }
 
-/**
- * The body file opened for reading, when it has the expected size and belongs to entry `id`
- * (a torn pair is a miss). The descriptor stays open until the body is read.
- */
-function openBody(file: string, id: string, size: number): number | undefined {
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    const head = Buffer.alloc(Buffer.byteLength(id) + 1);
-    if (fstatSync(fd).size === size && readSync(fd, head, 0, head.length, 0) === head.length && head.toString('utf8') === `${id}\n`) return fd;
-  } catch {
-    // unreadable: a miss
-  }
-  if (fd !== undefined) closeSync(fd);
-  return undefined;
-}
-
-/** The whole body, then the descriptor is closed. */
-function readAll(fd: number, size: number): Buffer {
-  const buffer = Buffer.allocUnsafe(size);
-  try {
-    for (let at = 0; at < size; ) {
-      const n = readSync(fd, buffer, at, size - at, at);
-      if (n === 0) throw new Error('compile cache body shrank while in use');
-      at += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-  return buffer;
-}
-
-/** An enumerable property computed on first read and then stored as plain data (assignable). */
-function lazyProperty(target: object, key: string, compute: () => unknown): void {
-  const settle = (value: unknown) => {
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-    return value;
-  };
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get: () => settle(compute()),
-    set: (value: unknown) => settle(value),
-  });
-}
-
-/**
- * Append manifest.json's body stored with entry `id` to the open file `out`. False (nothing
- * written) when the stored body belongs to another entry: the caller then serializes it.
- */
-export function copyEntryBody(dir: string, id: string, out: number): boolean {
-  let input: number;
-  try {
-    input = openSync(join(dir, BODY), 'r');
-  } catch {
-    return false;
-  }
-  try {
-    const head = Buffer.alloc(Buffer.byteLength(id) + 1);
-    if (readSync(input, head, 0, head.length, 0) !== head.length || head.toString('utf8') !== `${id}\n`) return false;
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let position = head.length; ; ) {
-      const n = readSync(input, buffer, 0, buffer.length, position);
-      if (n === 0) return true;
-      writeSync(out, buffer, 0, n);
-      position += n;
-    }
-  } finally {
-    closeSync(input);
-  }
-}

@@ -19,7 +19,8 @@ import { writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import type { Project } from '../project/types.js';
 import type { Dialect } from '../adapters/adapter.js';
-import { FORMAT, nodeFacts, readEntry, readHeader, writeEntry, type EntryHeader, type NodeFacts } from './cache-entry.js';
+import { FORMAT, readEntry, readHeader, writeEntry, type EntryHeader } from './cache-entry.js';
+import { nodeFacts, type NodeFacts } from './node-facts.js';
 import { compileProject, type CompileOptions } from './compile.js';
 import type { Manifest } from './types.js';
 

@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { sha256 } from '../util/hash.js';
-import type { CompiledRef } from './cache-entry.js';
+import type { CompiledRef } from './node-facts.js';
 import type { Manifest } from './types.js';
 import { WrittenIndex } from './written-index.js';
 
