@@ -55,15 +55,15 @@ export function manifestPrefix(manifest: Manifest, invocationId: string, generat
 
 /**
  * manifest.json after its metadata, `"nodes":{...},...,"child_map":{...}}` and a newline, handed
- * to `out` in pieces (a 10,000-model body is ~70 MB: never held whole). manifestPrefix + body is
- * exactly `JSON.stringify(manifestArtifact(...)) + '\n'`. Returns where each part landed.
+ * to `out` in pieces (a 10,000-model body is ~70 MB: never held whole); `out` returns each piece's
+ * length in UTF-8 bytes. manifestPrefix + body is exactly `JSON.stringify(manifestArtifact(...)) + '\n'`.
+ * Returns where each part landed.
  */
-export function writeManifestBody(out: (text: string) => void, manifest: Manifest, dialect: Dialect): BodyRanges {
+export function writeManifestBody(out: (text: string) => number, manifest: Manifest, dialect: Dialect): BodyRanges {
   let offset = 0;
   const put = (text: string): [number, number] => {
-    const at: [number, number] = [offset, Buffer.byteLength(text)];
+    const at: [number, number] = [offset, out(text)];
     offset += at[1];
-    out(text);
     return at;
   };
   const nodes: number[] = [];

@@ -46,21 +46,33 @@ export function writeFileAtomic(absPath: string, fill: (fd: number) => void, opt
   if (linked) unlink(old, () => {});
 }
 
-/** Buffers text written to `fd` and writes it in ~1 MB pieces; call flush() at the end. */
-export function chunkedWriter(fd: number): { write: (text: string) => void; flush: () => void } {
-  let buffer = '';
+/**
+ * Writes text to `fd` through one ~1 MB buffer, encoding each piece straight into it (one UTF-8
+ * pass, no string concatenation); `write` returns the piece's length in bytes. Call flush() at the end.
+ */
+export function chunkedWriter(fd: number): { write: (text: string) => number; flush: () => void } {
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
+  const flush = () => {
+    if (used > 0) writeSync(fd, buffer, 0, used);
+    used = 0;
+  };
   return {
     write: (text: string) => {
-      buffer += text;
-      if (buffer.length >= CHUNK) {
-        writeSync(fd, buffer);
-        buffer = '';
+      // A UTF-16 code unit takes at most 3 bytes in UTF-8.
+      if (text.length * 3 > CHUNK - used) {
+        flush();
+        if (text.length * 3 > CHUNK) {
+          const bytes = Buffer.from(text);
+          writeSync(fd, bytes);
+          return bytes.length;
+        }
       }
+      const n = buffer.write(text, used);
+      used += n;
+      return n;
     },
-    flush: () => {
-      if (buffer) writeSync(fd, buffer);
-      buffer = '';
-    },
+    flush,
   };
 }
 

@@ -2,7 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeFileAtomic } from '../../src/artifacts/write.js';
+import { chunkedWriter, writeFileAtomic } from '../../src/artifacts/write.js';
+import { rng } from '../support/random.js';
 
 const until = async (done: () => boolean) => {
   while (!done()) await new Promise((r) => setTimeout(r, 5));
@@ -26,6 +27,31 @@ describe('writeFileAtomic', () => {
     // A failing fill leaves the previous file as it was.
     expect(() => writeFileAtomic(file, () => { throw new Error('boom'); }, { freeOldLater: true })).toThrow('boom');
     expect(readFileSync(file, 'utf8')).toBe('three');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('chunkedWriter', () => {
+  it('writes exactly the pieces, in order, and returns each one\'s UTF-8 byte length', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'strata-chunked-'));
+    const file = join(dir, 'out.txt');
+    const random = rng(7);
+    const alphabet = ['a', 'é', '€', '😀', '"', '\n', 'z'];
+    const pieces: string[] = [];
+    for (let i = 0; i < 400; i++) {
+      const size = random() < 0.02 ? 400_000 + Math.floor(random() * 200_000) : Math.floor(random() * 3000);
+      let text = '';
+      for (let k = 0; k < size; k++) text += alphabet[Math.floor(random() * alphabet.length)];
+      pieces.push(text);
+    }
+    const lengths: number[] = [];
+    writeFileAtomic(file, (fd) => {
+      const out = chunkedWriter(fd);
+      for (const p of pieces) lengths.push(out.write(p));
+      out.flush();
+    });
+    expect(readFileSync(file, 'utf8')).toBe(pieces.join(''));
+    expect(lengths).toEqual(pieces.map((p) => Buffer.byteLength(p)));
     rmSync(dir, { recursive: true, force: true });
   });
 });
