@@ -5,7 +5,8 @@ import type { Dialect } from '../adapters/adapter.js';
 import { dialectFor } from '../adapters/registry.js';
 import { manifestPrefix, writeManifestBody } from '../artifacts/manifest.js';
 import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
-import { cacheKey, compileRecordingEnv, readCacheEntry, writeCacheEntry } from '../compiler/cache.js';
+import { cacheKeyParts, compileRecordingEnv, readCacheEntry, writeCacheEntry } from '../compiler/cache.js';
+import { patchEntry, writeInputs } from '../compiler/cache-patch.js';
 import { copyEntryBody } from '../compiler/cache-body.js';
 import { nodeFacts, type NodeFacts } from '../compiler/node-facts.js';
 import { writeCompiled } from '../compiler/write.js';
@@ -46,8 +47,13 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const dialect = dialectFor(inputs.target.type, inputs.target.file);
   const targetDir = join(inputs.root, inputs.config.targetPath);
   const cacheDir = join(targetDir, '.strata-cache');
-  const key = cacheKey(inputs, { dialect });
-  const hit = key === undefined ? undefined : readCacheEntry(cacheDir, key, options.env ?? process.env);
+  const parts = cacheKeyParts(inputs, { dialect });
+  const key = parts?.key;
+  const env = options.env ?? process.env;
+  let hit = key === undefined ? undefined : readCacheEntry(cacheDir, key, env);
+  // Only model SQL changed: patch the stored entry instead of compiling everything (cache-patch.ts).
+  const patchOptions = { dialect, invocationId, runStartedAt, env: options.env, targetPath: inputs.config.targetPath };
+  if (!hit && parts && patchEntry(cacheDir, parts, withLazyProperties(inputs), patchOptions)) hit = readCacheEntry(cacheDir, parts.key, env);
   const loadedBefore = inputs.diagnostics.length;
   let project: Project;
   if (hit) {
@@ -65,9 +71,10 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   // A stored entry was acyclic when it was stored.
   // The topological order is stored with the entry; computing it reports a cycle (UserError).
   if (!hit) facts.order = graph.topoOrder();
-  const entryId = compiled && key !== undefined
-    ? writeCacheEntry(cacheDir, { key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts, targetPath: project.config.targetPath, dialect })
+  const entryId = compiled && parts !== undefined
+    ? writeCacheEntry(cacheDir, { key: parts.key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts, targetPath: project.config.targetPath, dialect })
     : hit?.id;
+  if (compiled && parts !== undefined && entryId !== undefined) writeInputs(cacheDir, entryId, parts);
   writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId);
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts, entryId };
 }

@@ -22,6 +22,7 @@ import { memberInfo, type MemberInfo } from '../graph/graph.js';
 import { lazyProperty } from '../util/lazy-property.js';
 import { BODY, openBody, readAll, unread } from './cache-body.js';
 import { compiledRefs, summaryMap, type CompiledRef, type NodeFacts, type NodeSummary, type SummaryRow } from './node-facts.js';
+import { sha256 } from '../util/hash.js';
 import type { Manifest, ManifestNode, ResourceType } from './types.js';
 
 /** Bumped when the entry format changes. */
@@ -229,3 +230,57 @@ function lazyNodes(ids: string[], parse: (i: number) => ManifestNode): Record<st
   return nodes;
 }
 
+/**
+ * Store entry `next` as the entry `found` with some nodes replaced (`artifacts`: their
+ * manifest.json text; `nodes`: the nodes, for their SQL hashes): every other byte of the body is
+ * copied and byte ranges shifted. The graph, order, summaries and node key orders must be
+ * unchanged (cache-patch.ts guarantees it). False when the stored files do not fit together.
+ */
+export function rewriteIndex(
+  dir: string,
+  found: { header: EntryHeader; rest: IndexLines },
+  next: EntryHeader,
+  artifacts: ReadonlyMap<string, string>,
+  nodes: ReadonlyMap<string, ManifestNode>,
+): boolean {
+  const { rest } = found;
+  if (rest.count !== 4) return false;
+  const main = JSON.parse(rest.text(1)) as IndexMain;
+  const ranges = JSON.parse(rest.text(2)) as number[];
+  const compiled = JSON.parse(rest.text(3)) as Array<string | null>;
+  const fd = openBody(join(dir, BODY), found.header.id, main.maps.end);
+  if (fd === undefined) return false;
+  const old = readAll(fd, main.maps.end);
+  const oldHead = Buffer.byteLength(`${found.header.id}\n`);
+  const head = `${next.id}\n`;
+  let delta = Buffer.byteLength(head) - oldHead;
+  writeFileAtomic(join(dir, BODY), (out) => {
+    writeSync(out, head);
+    let cursor = oldHead;
+    for (let i = 0; i < main.ids.length; i++) {
+      const id = main.ids[i]!;
+      const at = ranges[2 * i]!;
+      const length = ranges[2 * i + 1]!;
+      ranges[2 * i] = at + delta;
+      const text = artifacts.get(id);
+      if (text === undefined) continue;
+      writeSync(out, old, cursor, at - cursor);
+      const bytes = Buffer.from(text);
+      writeSync(out, bytes);
+      cursor = at + length;
+      delta += bytes.length - length;
+      ranges[2 * i + 1] = bytes.length;
+      const sql = nodes.get(id)?.compiled_code;
+      if (sql !== undefined) compiled[2 * i + 1] = sha256(sql);
+    }
+    writeSync(out, old, cursor, old.length - cursor);
+  });
+  const shift = ([at, length]: [number, number]): [number, number] => [at + delta, length];
+  main.maps = { parent_map: shift(main.maps.parent_map), child_map: shift(main.maps.child_map), end: main.maps.end + delta };
+  writeFileAtomic(join(dir, INDEX), (out) => {
+    writeSync(out, `${JSON.stringify(next)}\n${JSON.stringify(main)}\n${JSON.stringify(ranges)}\n`);
+    writeSync(out, `${JSON.stringify(compiled)}\n`);
+    writeSync(out, rest.text(4));
+  });
+  return true;
+}

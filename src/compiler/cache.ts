@@ -80,6 +80,20 @@ export type CacheKeyInputs = Omit<Project, 'properties'> & { properties?: Projec
 
 /** The cache key of a compile, or undefined when the project must not be cached. */
 export function cacheKey(project: CacheKeyInputs, options: Pick<CompileOptions, 'dialect'>): string | undefined {
+  return cacheKeyParts(project, options)?.key;
+}
+
+/**
+ * The key and what it is made of: `global`, a hash of every input but the model files, and the
+ * checksum of each model file. Comparing parts tells which model files alone changed (see cache-patch.ts).
+ */
+export interface KeyParts {
+  key: string;
+  global: string;
+  models: Record<string, string>;
+}
+
+export function cacheKeyParts(project: CacheKeyInputs, options: Pick<CompileOptions, 'dialect'>): KeyParts | undefined {
   const hash = createHash('sha256');
   hash.update(`${FORMAT}\0${codeFingerprint()}\0${project.root}\0${options.dialect.type}\0`);
   hash.update(JSON.stringify([project.config, project.target, project.vars], keyJson));
@@ -93,14 +107,19 @@ export function cacheKey(project: CacheKeyInputs, options: Pick<CompileOptions, 
   const lists: Array<[string, ReadonlyArray<{ path: string; checksum: string; content: string; perRun?: boolean }>]> = Object.entries(files);
   if (propertyFiles) lists.push(['propertyFiles', propertyFiles]);
   else hash.update(JSON.stringify(project.properties, keyJson));
+  const models: Record<string, string> = {};
   for (const [kind, list] of lists) {
     hash.update(`\0${kind}:${list.length}`);
     for (const f of list) {
       if (f.perRun ?? PER_RUN.test(f.content)) return undefined;
-      hash.update(`\0${f.path}\0${f.checksum}`);
+      if (kind === 'models') models[f.path] = f.checksum;
+      else hash.update(`\0${f.path}\0${f.checksum}`);
     }
   }
-  return hash.digest('hex');
+  const global = hash.digest('hex');
+  const key = createHash('sha256').update(global);
+  for (const [path, checksum] of Object.entries(models)) key.update(`\0${path}\0${checksum}`);
+  return { key: key.digest('hex'), global, models };
 }
 
 /** JSON.stringify replacer for hashing: Maps and Sets (properties by name) as entry lists, not `{}`. */

@@ -273,6 +273,8 @@ function assemble(
         refs: w.refs, sources: w.sources, checksum: { name: 'sha256', checksum: w.source.file.checksum } as ManifestNode['checksum'], relation: w.relation!,
         patch_path: patch,
       } as ManifestNode;
+    // What the file's own config() calls set: a cache patch (cache-patch.ts) compares it after a re-render.
+    if (w.resourceType === 'model') node.inline_config = w.inlineConfig;
     if (w.compiled !== undefined) {
       node.compiled_code = w.compiled;
       node.compiled_path = [project.config.targetPath, '/compiled/', pkg, '/', w.source.file.path].join('');

@@ -81,6 +81,8 @@ export interface ManifestNode {
   checksum: { name: 'sha256'; checksum: string };
   /** Where it will be materialized (ephemeral models have one too, unused). */
   relation: Relation;
+  /** Models: what the file's own `config(...)` calls set, merged in call order. */
+  inline_config?: Record<string, unknown>;
   /** Properties YAML that described it, if any. */
   patch_path?: string;
   /** Tests: generic test identity and arguments (absent for singular tests). */

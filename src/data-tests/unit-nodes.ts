@@ -97,6 +97,8 @@ function unitTestNode(manifest: Manifest, project: Project, dialect: Dialect, re
     fqn: [...model!.fqn, decl.name],
     raw_code: '',
     compiled_code: sql!,
+    // Beside the YAML's data tests (`<yml>/<test>.sql`), in a folder per model: never the YAML path itself.
+    compiled_path: `${project.config.targetPath}/compiled/${pkg}/${decl.file}/${decl.model}/${decl.name}.sql`,
     config: { enabled: true, materialized: 'unit_test', tags, meta: {}, pre_hook: [], post_hook: [] },
     tags,
     description: typeof raw.description === 'string' ? raw.description : '',
