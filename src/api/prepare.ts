@@ -32,6 +32,8 @@ export interface Prepared {
   facts: NodeFacts;
   /** The compile cache entry holding this manifest, when stored. */
   entryId?: string;
+  /** When that entry was patched from another: which one, and the nodes that differ. */
+  since?: { token: string; changed: string[] };
 }
 
 /**
@@ -76,7 +78,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
     : hit?.id;
   if (compiled && parts !== undefined && entryId !== undefined) writeInputs(cacheDir, entryId, parts);
   writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId);
-  return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts, entryId };
+  return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts, entryId, since: hit?.since };
 }
 
 /**
@@ -120,5 +122,5 @@ export function selectIds(prepared: Prepared, options: SelectionOptions, resourc
 
 /** Write the compiled SQL of the selected nodes under target/compiled (unchanged files are skipped). */
 export function writeCompiledFor(prepared: Prepared, ids: Iterable<string>): void {
-  writeCompiled(prepared.manifest, prepared.project.root, prepared.project.config.targetPath, ids, prepared.facts, prepared.entryId);
+  writeCompiled(prepared.manifest, prepared.project.root, prepared.project.config.targetPath, ids, prepared.facts, prepared.entryId, prepared.since);
 }

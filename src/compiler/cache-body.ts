@@ -31,6 +31,28 @@ export function openBody(file: string, id: string, size: number): number | undef
   return undefined;
 }
 
+/** Bytes [at, at + length) of an open body. */
+export function readRange(fd: number, at: number, length: number): Buffer {
+  const buffer = Buffer.allocUnsafe(length);
+  for (let done = 0; done < length; ) {
+    const n = readSync(fd, buffer, done, length - done, at + done);
+    if (n === 0) throw new Error('compile cache body shrank while in use');
+    done += n;
+  }
+  return buffer;
+}
+
+/** Copy bytes [from, to) of the open file `input` to the open file `out`, 1 MB at a time. */
+export function copyRange(input: number, from: number, to: number, out: number): void {
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  for (let position = from; position < to; ) {
+    const n = readSync(input, buffer, 0, Math.min(buffer.length, to - position), position);
+    if (n === 0) throw new Error('compile cache body shrank while in use');
+    writeSync(out, buffer, 0, n);
+    position += n;
+  }
+}
+
 /** The whole body, then the descriptor is closed. */
 export function readAll(fd: number, size: number): Buffer {
   const buffer = Buffer.allocUnsafe(size);
@@ -60,13 +82,8 @@ export function copyEntryBody(dir: string, id: string, out: number): boolean {
   try {
     const head = Buffer.alloc(Buffer.byteLength(id) + 1);
     if (readSync(input, head, 0, head.length, 0) !== head.length || head.toString('utf8') !== `${id}\n`) return false;
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let position = head.length; ; ) {
-      const n = readSync(input, buffer, 0, buffer.length, position);
-      if (n === 0) return true;
-      writeSync(out, buffer, 0, n);
-      position += n;
-    }
+    copyRange(input, head.length, fstatSync(input).size, out);
+    return true;
   } finally {
     closeSync(input);
   }

@@ -12,7 +12,7 @@
  * when first read (then kept), so an unchanged `strata compile` parses no node at all while
  * every consumer still sees a plain `Record<string, ManifestNode>`.
  */
-import { readFileSync, writeSync } from 'node:fs';
+import { closeSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dialect } from '../adapters/adapter.js';
 import { nodeFromArtifact, writeManifestBody, type BodyRanges } from '../artifacts/manifest.js';
@@ -20,7 +20,7 @@ import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import { memberInfo, type MemberInfo } from '../graph/graph.js';
 import { lazyProperty } from '../util/lazy-property.js';
-import { BODY, openBody, readAll, unread } from './cache-body.js';
+import { BODY, copyRange, openBody, readAll, readRange, unread } from './cache-body.js';
 import { compiledRefs, summaryMap, type CompiledRef, type NodeFacts, type NodeSummary, type SummaryRow } from './node-facts.js';
 import { sha256 } from '../util/hash.js';
 import type { Manifest, ManifestNode, ResourceType } from './types.js';
@@ -28,6 +28,8 @@ import type { Manifest, ManifestNode, ResourceType } from './types.js';
 /** Bumped when the entry format changes. */
 export const FORMAT = 'strata-compile-cache/6';
 const INDEX = 'index.json';
+/** Node reads served one by one before the whole body is read. */
+const FEW_READS = 64;
 
 export interface EntryHeader {
   format: string;
@@ -36,6 +38,8 @@ export interface EntryHeader {
   /** env_var() names read by the compile → their values (null = unset). */
   env: Record<string, string | null>;
   diagnostics: Diagnostic[];
+  /** A patched entry (cache-patch.ts): the entry it was made from and the nodes that differ. */
+  since?: { token: string; changed: string[] };
 }
 
 const TYPES: readonly ResourceType[] = ['model', 'seed', 'test', 'snapshot', 'source', 'unit_test'];
@@ -176,7 +180,14 @@ export function readEntry(dir: string, header: EntryHeader, rest: IndexLines): {
   // ~70 MB; through the descriptor opened now, so an entry stored meanwhile cannot be mixed in.
   let body: Buffer | undefined;
   const held: { fd?: number } = { fd };
+  // The first reads fetch their own bytes (a command that reads a few nodes never loads the
+  // body); past FEW_READS the whole body is read once.
+  let reads = 0;
   const parse = <T>(at: number, length: number): T => {
+    if (!body && reads < FEW_READS) {
+      reads += 1;
+      return JSON.parse(readRange(fd, at, length).toString('utf8')) as T;
+    }
     if (!body) {
       body = readAll(fd, size);
       held.fd = undefined;
@@ -250,31 +261,34 @@ export function rewriteIndex(
   const compiled = JSON.parse(rest.text(3)) as Array<string | null>;
   const fd = openBody(join(dir, BODY), found.header.id, main.maps.end);
   if (fd === undefined) return false;
-  const old = readAll(fd, main.maps.end);
   const oldHead = Buffer.byteLength(`${found.header.id}\n`);
   const head = `${next.id}\n`;
   let delta = Buffer.byteLength(head) - oldHead;
-  writeFileAtomic(join(dir, BODY), (out) => {
-    writeSync(out, head);
-    let cursor = oldHead;
-    for (let i = 0; i < main.ids.length; i++) {
-      const id = main.ids[i]!;
-      const at = ranges[2 * i]!;
-      const length = ranges[2 * i + 1]!;
-      ranges[2 * i] = at + delta;
-      const text = artifacts.get(id);
-      if (text === undefined) continue;
-      writeSync(out, old, cursor, at - cursor);
-      const bytes = Buffer.from(text);
-      writeSync(out, bytes);
-      cursor = at + length;
-      delta += bytes.length - length;
-      ranges[2 * i + 1] = bytes.length;
-      const sql = nodes.get(id)?.compiled_code;
-      if (sql !== undefined) compiled[2 * i + 1] = sha256(sql);
-    }
-    writeSync(out, old, cursor, old.length - cursor);
-  });
+  try {
+    writeFileAtomic(join(dir, BODY), (out) => {
+      writeSync(out, head);
+      let cursor = oldHead;
+      for (let i = 0; i < main.ids.length; i++) {
+        const id = main.ids[i]!;
+        const at = ranges[2 * i]!;
+        const length = ranges[2 * i + 1]!;
+        ranges[2 * i] = at + delta;
+        const text = artifacts.get(id);
+        if (text === undefined) continue;
+        copyRange(fd, cursor, at, out);
+        const bytes = Buffer.from(text);
+        writeSync(out, bytes);
+        cursor = at + length;
+        delta += bytes.length - length;
+        ranges[2 * i + 1] = bytes.length;
+        const sql = nodes.get(id)?.compiled_code;
+        if (sql !== undefined) compiled[2 * i + 1] = sha256(sql);
+      }
+      copyRange(fd, cursor, main.maps.end, out);
+    });
+  } finally {
+    closeSync(fd);
+  }
   const shift = ([at, length]: [number, number]): [number, number] => [at + delta, length];
   main.maps = { parent_map: shift(main.maps.parent_map), child_map: shift(main.maps.child_map), end: main.maps.end + delta };
   writeFileAtomic(join(dir, INDEX), (out) => {

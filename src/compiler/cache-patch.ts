@@ -130,7 +130,9 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   } finally {
     state.current = undefined;
   }
-  const next: EntryHeader = { format: FORMAT, key: parts.key, id: randomUUID(), env: reads, diagnostics: header.diagnostics };
+  const next: EntryHeader = {
+    format: FORMAT, key: parts.key, id: randomUUID(), env: reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys()] },
+  };
   const artifacts = new Map([...replaced].map(([id, node]) => [id, JSON.stringify(nodeArtifact(node, options.dialect))]));
   if (!rewriteIndex(cacheDir, found, next, artifacts, replaced)) return false;
   writeInputs(cacheDir, next.id, parts);

@@ -44,6 +44,8 @@ export interface CacheEntry {
   id: string;
   /** Per node: graph info and compiled-SQL hashes, read without parsing the node. */
   facts: NodeFacts;
+  /** A patched entry: the entry it was made from and the nodes that differ. */
+  since?: { token: string; changed: string[] };
 }
 
 /**
@@ -151,7 +153,7 @@ export function readCacheEntry(cacheDir: string, key: string, env: Record<string
   const { header } = found;
   for (const [name, value] of Object.entries(header.env)) if ((env[name] ?? null) !== value) return undefined;
   const entry = readEntry(cacheDir, header, found.rest);
-  return entry && { ...entry, diagnostics: header.diagnostics, id: header.id };
+  return entry && { ...entry, diagnostics: header.diagnostics, id: header.id, since: header.since };
 }
 
 /** Store a successful compile; returns the new entry's id (undefined when the cache cannot be written). */

@@ -15,7 +15,8 @@ import { WrittenIndex } from './written-index.js';
  * `targetPath` is relative to `projectRoot` (or absolute). Returns the number of files written.
  * `facts.compiled` (compiled_path and SQL hash per node, null = no SQL) spares reading unchanged nodes;
  * `token` names that whole set (a compile cache entry id): once every file of it is written and
- * its directories are unchanged, a later call with the same token checks nothing file by file.
+ * its directories are unchanged, a later call with the same token checks nothing file by file;
+ * `since` (a patched entry: its base and the nodes that differ) lets it check only those.
  */
 export function writeCompiled(
   manifest: Manifest,
@@ -24,6 +25,7 @@ export function writeCompiled(
   ids?: Iterable<string>,
   facts?: { readonly compiled: ReadonlyMap<string, CompiledRef | null> },
   token?: string,
+  since?: { token: string; changed: readonly string[] },
 ): number {
   const compiledRoot = resolve(projectRoot, targetPath, 'compiled');
   const base = resolve(compiledRoot, manifest.projectName);
@@ -32,11 +34,25 @@ export function writeCompiled(
   if (complete !== undefined && index.isComplete(complete)) return 0;
   const known = facts?.compiled; // read only now: on a cache hit it is parsed on first read
   let covered = 0;
+  let todo: Iterable<string> = ids ?? Object.keys(manifest.nodes);
+  // `token` is `since.token` with only `since.changed` different: when every file of that compile
+  // is in place and all of them are wanted, only the changed ones need a look.
+  let inherited = false;
+  if (complete !== undefined && since && index.isComplete(since.token)) {
+    const wanted = ids === undefined ? undefined : new Set(ids);
+    let all = true;
+    if (wanted) for (const [id, fact] of known!) if (fact && !wanted.has(id)) all = false;
+    if (all) {
+      index.inherit(since.token);
+      todo = since.changed;
+      inherited = true;
+    }
+  }
   const made = new Set<string>();
   // compiled_path is usually `<targetPath>/compiled/<key>`: its key is then a slice, not two path resolutions.
   const prefix = isPlainRelative(targetPath) ? `${targetPath.replace(/\/+$/, '')}/compiled/` : undefined;
   let written = 0;
-  for (const id of ids ?? Object.keys(manifest.nodes)) {
+  for (const id of todo) {
     const fact = known?.get(id);
     if (fact === null) continue;
     if (fact) covered += 1;
@@ -65,7 +81,7 @@ export function writeCompiled(
     index.wrote(file);
     written += 1;
   }
-  const all = complete !== undefined && covered === countWithSql(known!);
+  const all = complete !== undefined && (inherited || covered === countWithSql(known!));
   index.save(all ? complete : undefined);
   return written;
 }

@@ -75,6 +75,15 @@ export class WrittenIndex {
    * Whether every file of the compile `token` was written by an earlier run and no directory
    * holding them has changed since: then nothing needs checking file by file.
    */
+  /**
+   * Take over the directories of the complete compile `token` (see isComplete) for this run's
+   * record: a run that checks only what changed since `token` still leaves a complete record.
+   */
+  inherit(token: string): void {
+    if (this.stored.complete?.token !== token) return;
+    for (const dir of this.stored.complete.dirs) this.dirsOfRun.add(this.absolute(dir));
+  }
+
   isComplete(token: string): boolean {
     const complete = this.stored.complete;
     if (complete?.token !== token) return false;

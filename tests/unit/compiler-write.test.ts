@@ -123,4 +123,32 @@ describe('writeCompiled', () => {
     expect(writeCompiled(m, dir, 'target', undefined, real, 'T3')).toBe(1);
     expect(readFileSync(join(dir, 'target/compiled/demo/models/sub/e.sql'), 'utf8')).toBe('select 3');
   });
+
+  it('since a complete compile, a patched one checks only the nodes that differ', () => {
+    const dir = writeProject({});
+    const nodes = [
+      { id: 'model.demo.a', file: 'models/a.sql', sql: 'select 1', compiledPath: 'target/compiled/demo/models/a.sql' },
+      { id: 'model.demo.e', file: 'models/sub/e.sql', sql: 'select 3', compiledPath: 'target/compiled/demo/models/sub/e.sql' },
+    ];
+    const facts = (sqls: string[]) => ({ compiled: new Map(nodes.map((n, i) => [n.id, { path: n.compiledPath, hash: sha256(sqls[i]!) }])) });
+    const age = () => {
+      const past = new Date(Date.now() - 10_000);
+      for (const d of ['demo/models', 'demo/models/sub']) utimesSync(join(dir, 'target/compiled', d), past, past);
+    };
+    const at = (rel: string) => readFileSync(join(dir, 'target/compiled/demo', rel), 'utf8');
+    expect(writeCompiled(manifestOf(nodes), dir, 'target', undefined, facts(['select 1', 'select 3']), 'T1')).toBe(2);
+    age();
+    writeCompiled(manifestOf(nodes), dir, 'target', undefined, facts(['select 1', 'select 3']), 'T1');
+    // T2 = T1 with only e changed. a's hash is made to differ too: it is not looked at.
+    nodes[1]!.sql = 'select 33';
+    const m = manifestOf(nodes);
+    expect(writeCompiled(m, dir, 'target', undefined, facts(['other', 'select 33']), 'T2', { token: 'T1', changed: ['model.demo.e'] })).toBe(1);
+    expect(at('models/sub/e.sql')).toBe('select 33');
+    expect(at('models/a.sql')).toBe('select 1');
+    const header = JSON.parse(readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8').split('\n')[0]!) as { complete?: { token: string; dirs: string[] } };
+    expect(header.complete).toEqual({ token: 'T2', dirs: ['demo/models', 'demo/models/sub'] });
+    // Without a complete T1 (another base), every file is checked.
+    expect(writeCompiled(m, dir, 'target', undefined, facts(['other', 'select 33']), 'T3', { token: 'T9', changed: [] })).toBe(1);
+    expect(at('models/a.sql')).toBe('select 1');
+  });
 });
