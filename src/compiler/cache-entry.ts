@@ -164,7 +164,11 @@ export function readHeader(dir: string): { header: EntryHeader; rest: IndexLines
  * The manifest of an entry whose header matched, with lazily parsed nodes, and its facts.
  * Undefined when the files do not fit together (a torn or foreign cache: a miss).
  */
-export function readEntry(dir: string, header: EntryHeader, rest: IndexLines): { manifest: Manifest; facts: NodeFacts } | undefined {
+export function readEntry(
+  dir: string,
+  header: EntryHeader,
+  rest: IndexLines,
+): { manifest: Manifest; facts: NodeFacts; node: (id: string) => ManifestNode | undefined } | undefined {
   if (rest.count !== 4) return undefined;
   const [mainText, rangesText, compiledText, summaryText] = [1, 2, 3, 4].map((n) => () => rest.text(n));
   let index: IndexMain;
@@ -223,15 +227,23 @@ export function readEntry(dir: string, header: EntryHeader, rest: IndexLines): {
     ranges ??= JSON.parse(rangesText!()) as number[];
     return [ranges[2 * i]!, ranges[2 * i + 1]!];
   };
+  const nodeAt = (i: number): ManifestNode => nodeFromArtifact(parse(...range(i)), index.shapes[index.shape[i]!]);
   const manifest = {} as Record<string, unknown>;
   const small = index.manifest as Record<string, unknown>;
   for (const key of index.keys) {
-    if (key === 'nodes') lazyProperty(manifest, key, () => lazyNodes(ids, (i) => nodeFromArtifact(parse(...range(i)), index.shapes[index.shape[i]!])));
+    if (key === 'nodes') lazyProperty(manifest, key, () => lazyNodes(ids, nodeAt));
     else if (key === 'parent_map' || key === 'child_map') lazyProperty(manifest, key, () => parse(...index.maps[key]));
     else manifest[key] = small[key];
   }
   unread.register(manifest, held);
-  return { manifest: manifest as unknown as Manifest, facts };
+  let position: Map<string, number> | undefined;
+  /** One node parsed on its own (not kept), without building the lazy `nodes` record. */
+  const node = (id: string): ManifestNode | undefined => {
+    position ??= new Map(ids.map((x, i) => [x, i]));
+    const i = position.get(id);
+    return i === undefined ? undefined : nodeAt(i);
+  };
+  return { manifest: manifest as unknown as Manifest, facts, node };
 }
 
 /** `nodes` whose entries are parsed from their byte ranges when first read. */

@@ -67,6 +67,12 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   const entry = readEntry(cacheDir, header, found.rest);
   if (!entry) return false;
   const { manifest, facts } = entry;
+  const parsed = new Map<string, ManifestNode>();
+  const nodeOf = (id: string): ManifestNode => {
+    let node = parsed.get(id);
+    if (!node) parsed.set(id, (node = entry.node(id)!));
+    return node;
+  };
 
   const byPath = new Map<string, string>();
   const byName = new Map<string, string>();
@@ -101,7 +107,7 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
     resolveRef: (name, pkgName) => {
       const id = pkgName === undefined || pkgName === project.config.name ? byName.get(name) : undefined;
       if (id === undefined || isEphemeral(id)) throw new NoPatch();
-      return relationValue(manifest.nodes[id]!.relation, options.dialect);
+      return relationValue(nodeOf(id).relation, options.dialect);
     },
     resolveSource: (src, table) => {
       const id = sourceIds.get(`${src}.${table}`);
@@ -120,7 +126,7 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
       if (id === undefined || facts.info.get(id)?.resource_type !== 'model' || isEphemeral(id) || unitTested.has(id)) return false;
       if (facts.info.get(id)!.depends_on.some(isEphemeral)) return false;
       const file = project.files.models.find((f) => f.path === path)!;
-      const node = patchedNode(manifest.nodes[id]!, file.content, file.checksum, nunjucksEnv, state, macros, options);
+      const node = patchedNode(nodeOf(id), file.content, file.checksum, nunjucksEnv, state, macros, options);
       if (!node) return false;
       replaced.set(id, node);
     }

@@ -70,7 +70,8 @@ export function writeCompiled(
       key = relative(compiledRoot, file);
     }
     const hash = fact ? fact.hash : sha256(node!.compiled_code!);
-    if (index.unchanged(key, hash, file)) continue;
+    if (inherited) index.assumeChanged(key, hash, file); // patched since a complete compile: rewrite
+    else if (index.unchanged(key, hash, file)) continue;
     const code = (node ?? manifest.nodes[id]!).compiled_code!;
     const dir = dirname(file);
     if (!made.has(dir)) {

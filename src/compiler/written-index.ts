@@ -5,13 +5,16 @@
  * with one stat instead of listing it. A directory modified less than RACY_MS before it was
  * recorded is not recorded (a later change within the same clock tick would go unseen): it is
  * listed again next time. Line 1 holds the directories (and which compile was written
- * completely), line 2 the file hashes, so `isComplete` reads no file hash.
+ * completely), line 2 the file hashes, line 3 (optional) hashes written since line 2 was last
+ * rewritten: `isComplete` reads no file hash, and a run that writes a few files rewrites none.
  */
 import { closeSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
 const FILE = '.written.json';
 const RACY_MS = 2000;
+/** Hashes kept on line 3 before they are folded into line 2. */
+const MAX_OVERRIDES = 1000;
 /** A directory whose recorded files all still exist. */
 const SETTLED = true;
 
@@ -50,8 +53,12 @@ export class WrittenIndex {
     try {
       if (head.complete) {
         this.stored = { ...(JSON.parse(head.line) as Header), files: {} };
-        // Line 2 is read and parsed only when a file must be checked one by one.
-        this.parseFiles = () => JSON.parse(readFileSync(this.path, 'utf8').slice(head.line.length + 1)) as Record<string, string>;
+        this.lines = true;
+        // Lines 2 and 3 are parsed only when a file must be checked one by one.
+        this.parseFiles = () => {
+          const { base, overrides } = this.rest();
+          return Object.assign(JSON.parse(base) as Record<string, string>, overrides);
+        };
       } else {
         const files = JSON.parse(head.line) as Record<string, string>; // the first format: the file map alone
         this.parseFiles = () => files;
@@ -61,8 +68,26 @@ export class WrittenIndex {
     }
   }
 
-  /** Parses line 2 on first need. */
+  /** Parses the file hashes on first need. */
   private parseFiles?: () => Record<string, string>;
+  /** The file has the line layout (not the first format's single map). */
+  private lines = false;
+
+  /** Line 2 (base hashes) as text and line 3 (hashes written since) parsed. */
+  private rest(): { base: string; overrides: Record<string, string> } {
+    const text = readFileSync(this.path, 'utf8');
+    const first = text.indexOf('\n');
+    const second = text.indexOf('\n', first + 1);
+    const base = second < 0 ? text.slice(first + 1) : text.slice(first + 1, second);
+    const overrides = second < 0 ? {} : (JSON.parse(text.slice(second + 1)) as Record<string, string>);
+    return { base, overrides };
+  }
+
+  /** Record `key` as written with `hash` by a caller that knows its content changed (no lookup). */
+  assumeChanged(key: string, hash: string, file: string): void {
+    this.dirsOfRun.add(dirname(file));
+    this.updates.set(key, hash);
+  }
   private get files(): Record<string, string> {
     if (this.parseFiles) {
       this.stored.files = this.parseFiles();
@@ -157,10 +182,20 @@ export class WrittenIndex {
       delete this.stored.complete; // some file changed under it
     }
     if (!dirty) return;
-    const files = this.files;
-    for (const [key, hash] of this.updates) files[key] = hash;
     const { files: _files, ...header } = this.stored;
     mkdirSync(this.root, { recursive: true });
+    if (this.parseFiles && this.lines) {
+      // Hashes never parsed this run: keep line 2 as it is and add the updates to line 3
+      // (folded into line 2 once it holds more than MAX_OVERRIDES).
+      const { base, overrides } = this.rest();
+      for (const [key, hash] of this.updates) overrides[key] = hash;
+      if (Object.keys(overrides).length <= MAX_OVERRIDES) {
+        writeFileSync(this.path, `${JSON.stringify(header)}\n${base}\n${JSON.stringify(overrides)}`);
+        return;
+      }
+    }
+    const files = this.files;
+    for (const [key, hash] of this.updates) files[key] = hash;
     writeFileSync(this.path, `${JSON.stringify(header)}\n${JSON.stringify(files)}`);
   }
 
