@@ -16,7 +16,6 @@ import { randomUUID } from 'node:crypto';
 import { nodeArtifact } from '../artifacts/manifest.js';
 import { writeFileAtomic } from '../artifacts/write.js';
 import type { Project } from '../project/types.js';
-import { canonicalJson } from '../util/canonical-json.js';
 import { FORMAT, readEntry, readHeader, rewriteIndex, type EntryHeader } from './cache-entry.js';
 import type { KeyParts } from './cache.js';
 import type { CompileOptions } from './compile.js';
@@ -166,7 +165,8 @@ function patchedNode(
   const names = (refs: ManifestNode['refs']) => JSON.stringify(refs.map((r) => [r.name, r.package ?? null]));
   if (names(work.refs) !== names(previous.refs)) return undefined;
   if (JSON.stringify(work.sources) !== JSON.stringify(previous.sources)) return undefined;
-  if (previous.inline_config === undefined || canonicalJson(JSON.parse(JSON.stringify(work.inlineConfig))) !== canonicalJson(previous.inline_config)) return undefined;
+  // Key order too: the resolved config keeps the order of the calls.
+  if (previous.inline_config === undefined || JSON.stringify(work.inlineConfig) !== JSON.stringify(previous.inline_config)) return undefined;
   work.config = previous.config;
   work.self = relationValue(previous.relation, options.dialect);
   state.mode = 'execute';

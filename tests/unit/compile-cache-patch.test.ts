@@ -67,6 +67,7 @@ describe('compile cache patch: only model SQL changed', () => {
       ['a ref moved to another line', { 'models/b.sql': FILES['models/b.sql']!.replace(' from ', '\n\nfrom ') }, true],
       ['two models at once', { 'models/stg.sql': `${FILES['models/stg.sql']} where id > 0`, 'models/b.sql': "select a.id, {{ gen('q') }} as k from {{ ref('a') }} a join {{ ref('seed_s') }} s on s.id = a.id" }, true],
       ['a new ref', { 'models/b.sql': "select * from {{ ref('a') }} join {{ ref('stg') }} using (id)" }, false],
+      ['config() arguments in another order', { 'models/a.sql': FILES['models/a.sql']!.replace("materialized='table', tags=['t']", "tags=['t'], materialized='table'") }, false],
       ['a config() change', { 'models/a.sql': FILES['models/a.sql']!.replace("tags=['t']", "tags=['t', 'n']") }, false],
       ['the ephemeral model', { 'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect id, 1 as one from {{ ref('stg') }}" }, false],
       ['a model reading an ephemeral one', { 'models/c.sql': 'select id from {{ ref(\'eph\') }}' }, false],
