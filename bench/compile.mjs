@@ -13,10 +13,11 @@
  * unless --keep.
  *
  * `compile (cold)` removes the compile cache (<target>/.strata-cache) before every run;
- * `compile` and `ls` rows then run with the cache in place (warm: an unchanged project).
+ * `compile` and `ls` rows then run with the cache in place (warm: an unchanged project);
+ * `compile (1 edit)` appends a comment to one model before every run (the cache patch path).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -103,14 +104,19 @@ try {
     generate(n, dir);
     const base = ['--project-dir', dir];
     const cold = () => rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
+    // One model's SQL body edited before every run (a comment appended): the compile cache patch.
+    const edited = join(dir, 'models', 'marts', 'group_0000', readdirSync(join(dir, 'models', 'marts', 'group_0000')).find((f) => f.endsWith('.sql')));
+    let edits = 0;
+    const edit = () => appendFileSync(edited, `\n-- edit ${++edits}`);
     const rows = [
       ['compile (cold)', ['compile', ...base], cold],
       ['compile', ['compile', ...base]],
+      ['compile (1 edit)', ['compile', ...base], edit],
       ['ls', ['ls', ...base]],
       ['ls -s tag:x+', ['ls', '-s', 'tag:x+', ...base]],
     ]
       .filter(([label]) => commands.includes(label.split(' ')[0]))
-      .map(([label, args, before]) => measure(label, args, runs, runner, before, before === undefined));
+      .map(([label, args, before]) => measure(label, args, runs, runner, before, before !== cold));
     for (const r of rows) {
       process.stdout.write(`N=${String(n).padEnd(6)} ${r.label.padEnd(15)} median ${String(r.median_ms).padStart(6)} ms  min ${String(r.min_ms).padStart(6)} ms  peak RSS ${String(r.rss_mb).padStart(5)} MB\n`);
     }

@@ -21,6 +21,12 @@ const SETTLED = true;
 interface Header {
   /** Directory (relative to the compiled root, or absolute outside it) → mtimeMs when recorded. */
   dirs: Record<string, number>;
+  /**
+   * Directories still within the racy window when recorded: mtimeMs and entry count then. Trusted
+   * later once the mtime is old enough and both are unchanged (a removal in the same clock tick as
+   * the recording keeps the mtime but not the count).
+   */
+  pending?: Record<string, [number, number]>;
   /** Every file of the compile `token` names was written, into these directories. */
   complete?: { token: string; dirs: string[] };
 }
@@ -112,7 +118,7 @@ export class WrittenIndex {
   isComplete(token: string): boolean {
     const complete = this.stored.complete;
     if (complete?.token !== token) return false;
-    return complete.dirs.every((dir) => this.stored.dirs[dir] !== undefined && mtimeOf(this.absolute(dir)) === this.stored.dirs[dir]);
+    return complete.dirs.every((dir) => this.settled(this.absolute(dir)));
   }
 
   /** Whether `key` was last written with `hash` and its file (absolute path) is still there. */
@@ -163,10 +169,21 @@ export class WrittenIndex {
         }
       }
     }
+    const pending = (this.stored.pending ??= {});
     for (const dir of this.touched) {
       const key = this.dirKey(dir);
       const mtime = mtimeOf(dir);
       const settled = mtime !== undefined && mtime < now - RACY_MS ? mtime : undefined;
+      if (settled === undefined && mtime !== undefined) {
+        const count = this.list(dir).size;
+        if (pending[key]?.[0] !== mtime || pending[key]?.[1] !== count) {
+          pending[key] = [mtime, count];
+          dirty = true;
+        }
+      } else if (pending[key] !== undefined) {
+        delete pending[key];
+        dirty = true;
+      }
       if (this.stored.dirs[key] === settled) continue;
       dirty = true;
       if (settled === undefined) delete this.stored.dirs[key];
@@ -204,8 +221,21 @@ export class WrittenIndex {
   }
 
   private settled(dir: string): boolean {
-    const recorded = this.stored.dirs[this.dirKey(dir)];
-    return recorded !== undefined && mtimeOf(dir) === recorded;
+    const key = this.dirKey(dir);
+    const recorded = this.stored.dirs[key];
+    const mtime = mtimeOf(dir);
+    if (recorded !== undefined) return mtime === recorded;
+    const pending = this.stored.pending?.[key];
+    if (!pending || mtime !== pending[0] || mtime >= Date.now() - RACY_MS) return false;
+    let count: number;
+    try {
+      count = readdirSync(dir).length;
+    } catch {
+      return false;
+    }
+    if (count !== pending[1]) return false;
+    this.touched.add(dir); // recorded as settled at save
+    return true;
   }
 
   private list(dir: string): Set<string> {

@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { writeCompiled } from '../../src/compiler/write.js';
 import { sha256 } from '../../src/util/hash.js';
 import type { Manifest, ManifestNode } from '../../src/compiler/types.js';
@@ -150,5 +150,39 @@ describe('writeCompiled', () => {
     // Without a complete T1 (another base), every file is checked.
     expect(writeCompiled(m, dir, 'target', undefined, facts(['other', 'select 33']), 'T3', { token: 'T9', changed: [] })).toBe(1);
     expect(at('models/a.sql')).toBe('select 1');
+  });
+
+  it('a directory recorded within the racy window is trusted later only with the same mtime and entry count', () => {
+    const dir = writeProject({});
+    const nodes = [
+      { id: 'model.demo.a', file: 'models/a.sql', sql: 'select 1', compiledPath: 'target/compiled/demo/models/a.sql' },
+      { id: 'model.demo.b', file: 'models/b.sql', sql: 'select 2', compiledPath: 'target/compiled/demo/models/b.sql' },
+    ];
+    const facts = (hashes: string[]) => ({ compiled: new Map(nodes.map((n, i) => [n.id, { path: n.compiledPath, hash: hashes[i]! }])) });
+    const real = facts(nodes.map((n) => sha256(n.sql)));
+    const m = manifestOf(nodes);
+    const folder = join(dir, 'target/compiled/demo/models');
+    expect(writeCompiled(m, dir, 'target', undefined, real, 'T1')).toBe(2);
+    const header = () => JSON.parse(readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8').split('\n')[0]!) as { pending?: Record<string, [number, number]> };
+    const [, count] = header().pending!['demo/models']!;
+    expect(count).toBe(2);
+    vi.useFakeTimers({ now: Date.now() + 10_000, toFake: ['Date'] });
+    try {
+      // Old enough now, same mtime and count: trusted without a look at any file (wrong hashes are not noticed).
+      expect(writeCompiled(m, dir, 'target', undefined, facts(['x', 'y']), 'T1')).toBe(0);
+      // A file removed "in the same tick" as the recording: its mtime would not tell (here the record
+      // is given the directory's new mtime), the entry count does, and the file is written again.
+      rmSync(join(folder, 'b.sql'));
+      const file = join(dir, 'target/compiled/.written.json');
+      const [line1, ...rest] = readFileSync(file, 'utf8').split('\n');
+      const h = JSON.parse(line1!) as { dirs: Record<string, number>; pending: Record<string, [number, number]> };
+      delete h.dirs['demo/models'];
+      h.pending['demo/models'] = [statSync(folder).mtimeMs, count];
+      writeFileSync(file, [JSON.stringify(h), ...rest].join('\n'));
+      expect(writeCompiled(m, dir, 'target', undefined, real, 'T1')).toBe(1);
+      expect(readFileSync(join(folder, 'b.sql'), 'utf8')).toBe('select 2');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
