@@ -12,7 +12,7 @@
  * when first read (then kept), so an unchanged `strata compile` parses no node at all while
  * every consumer still sees a plain `Record<string, ManifestNode>`.
  */
-import { closeSync, readFileSync, writeSync } from 'node:fs';
+import { close, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dialect } from '../adapters/adapter.js';
 import { nodeFromArtifact, writeManifestBody, type BodyRanges } from '../artifacts/manifest.js';
@@ -92,7 +92,7 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
     out.write(head);
     body = writeManifestBody(out.write, manifest, dialect);
     out.flush();
-  });
+  }, { freeOldLater: true });
   const ranges = body!.nodes.map((n, i) => (i % 2 === 0 ? n + base : n));
   const shift = ([at, length]: [number, number]): [number, number] => [at + base, length];
   const maps: IndexMain['maps'] = { parent_map: shift(body!.parent_map), child_map: shift(body!.child_map), end: base + body!.size };
@@ -168,7 +168,7 @@ export function readEntry(
   dir: string,
   header: EntryHeader,
   rest: IndexLines,
-): { manifest: Manifest; facts: NodeFacts; node: (id: string) => ManifestNode | undefined } | undefined {
+): { manifest: Manifest; facts: NodeFacts; node: (id: string) => ManifestNode | undefined; release: () => void } | undefined {
   if (rest.count !== 4) return undefined;
   const [mainText, rangesText, compiledText, summaryText] = [1, 2, 3, 4].map((n) => () => rest.text(n));
   let index: IndexMain;
@@ -188,12 +188,14 @@ export function readEntry(
   // body); past FEW_READS the whole body is read once.
   let reads = 0;
   const parse = <T>(at: number, length: number): T => {
-    if (!body && reads < FEW_READS) {
-      reads += 1;
-      return JSON.parse(readRange(fd, at, length).toString('utf8')) as T;
-    }
     if (!body) {
-      body = readAll(fd, size);
+      const open = held.fd;
+      if (open === undefined) throw new Error('compile cache entry read after release');
+      if (reads < FEW_READS) {
+        reads += 1;
+        return JSON.parse(readRange(open, at, length).toString('utf8')) as T;
+      }
+      body = readAll(open, size);
       held.fd = undefined;
     }
     return JSON.parse(body.toString('utf8', at, at + length)) as T;
@@ -243,7 +245,12 @@ export function readEntry(
     const i = position.get(id);
     return i === undefined ? undefined : nodeAt(i);
   };
-  return { manifest: manifest as unknown as Manifest, facts, node };
+  /** Done with this entry's body: close its descriptor in the background (reads after this fail). */
+  const release = () => {
+    if (held.fd !== undefined) close(held.fd, () => {});
+    held.fd = undefined;
+  };
+  return { manifest: manifest as unknown as Manifest, facts, node, release };
 }
 
 /** `nodes` whose entries are parsed from their byte ranges when first read. */
@@ -297,9 +304,9 @@ export function rewriteIndex(
         if (sql !== undefined) compiled[2 * i + 1] = sha256(sql);
       }
       copyRange(fd, cursor, main.maps.end, out);
-    });
+    }, { freeOldLater: true });
   } finally {
-    closeSync(fd);
+    close(fd, () => {}); // in the background: the last close of a replaced body frees its blocks
   }
   const shift = ([at, length]: [number, number]): [number, number] => [at + delta, length];
   main.maps = { parent_map: shift(main.maps.parent_map), child_map: shift(main.maps.child_map), end: main.maps.end + delta };

@@ -39,7 +39,7 @@ export function writeInputs(cacheDir: string, id: string, parts: KeyParts): void
   }
 }
 
-/** Thrown inside a render to abandon the patch (a ref or source the stored manifest cannot answer). */
+/** Thrown inside a render to abandon the patch (a ref or source the stored manifest cannot answer); caught with any render error. */
 class NoPatch extends Error {}
 
 /**
@@ -129,11 +129,11 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
       if (!node) return false;
       replaced.set(id, node);
     }
-  } catch (e) {
-    if (e instanceof NoPatch) return false;
-    return false; // a render error: the full compile reports it with its usual context
+  } catch {
+    return false; // NoPatch, or a render error: the full compile reports it with its usual context
   } finally {
     state.current = undefined;
+    entry.release();
   }
   const next: EntryHeader = {
     format: FORMAT, key: parts.key, id: randomUUID(), env: reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys()] },

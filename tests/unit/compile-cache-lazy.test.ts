@@ -108,12 +108,12 @@ describe('compile cache: a hit reads nodes only when asked', () => {
     const dir = writeProject(FILES);
     await prep(dir);
     const body = join(CACHE(dir), 'nodes.json');
-    copyFileSync(body, `${body}.old`);
+    copyFileSync(body, `${body}.saved`);
     // Same length, other bytes: only the id in the body tells the entries apart.
     updateProject(dir, { 'models/b.sql': FILES['models/b.sql'].replace('id > ', 'id < ') });
     const changed = await prep(dir);
     const expected = JSON.stringify(changed.manifest);
-    copyFileSync(`${body}.old`, body);
+    copyFileSync(`${body}.saved`, body);
     const torn = await prep(dir);
     expect(unread(torn.manifest, 'nodes')).toBe(false); // compiled afresh: plain data
     expect(JSON.stringify(torn.manifest)).toBe(expected);
