@@ -25,6 +25,19 @@ function writtenIndex(dir: string): { files: Record<string, string>; dirs: Recor
   return { ...(JSON.parse(header!) as { dirs: Record<string, number> }), files: JSON.parse(files!) as Record<string, string> };
 }
 
+/** writeCompiled's per-node facts: each node's compiled_path with the given SQL hash. */
+function factsOf(nodes: Array<{ id: string; compiledPath?: string }>, hashes: string[]) {
+  return { compiled: new Map(nodes.map((n, i) => [n.id, { path: n.compiledPath, hash: hashes[i]! }])) };
+}
+
+/** Make the compiled directories look modified 10 s ago (past the racy window). */
+function ageCompiledDirs(dir: string): void {
+  const past = new Date(Date.now() - 10_000);
+  for (const d of ['demo/models', 'demo/models/sub']) {
+    if (existsSync(join(dir, 'target/compiled', d))) utimesSync(join(dir, 'target/compiled', d), past, past);
+  }
+}
+
 describe('writeCompiled', () => {
   it('writes every kind of compiled path, skips unchanged files, rewrites deleted and changed ones', () => {
     const dir = writeProject({});
@@ -63,10 +76,7 @@ describe('writeCompiled', () => {
     const at = (rel: string) => join(dir, 'target/compiled/demo', rel);
     const stored = () => writtenIndex(dir);
     /** Make every compiled directory look modified 10 s ago (past the racy window). */
-    const age = () => {
-      const past = new Date(Date.now() - 10_000);
-      for (const d of ['demo/models', 'demo/models/sub']) utimesSync(join(dir, 'target/compiled', d), past, past);
-    };
+    const age = () => ageCompiledDirs(dir);
     expect(writeCompiled(manifestOf(nodes), dir, 'target')).toBe(3);
     // Just written: too fresh to record.
     expect(stored().dirs).toEqual({});
@@ -98,12 +108,9 @@ describe('writeCompiled', () => {
       { id: 'model.demo.a', file: 'models/a.sql', sql: 'select 1', compiledPath: 'target/compiled/demo/models/a.sql' },
       { id: 'model.demo.e', file: 'models/sub/e.sql', sql: 'select 3', compiledPath: 'target/compiled/demo/models/sub/e.sql' },
     ];
-    const known = (hashes: string[]) => ({ compiled: new Map(nodes.map((n, i) => [n.id, { path: n.compiledPath, hash: hashes[i]! }])) });
+    const known = (hashes: string[]) => factsOf(nodes, hashes);
     const real = known(nodes.map((n) => sha256(n.sql)));
-    const age = () => {
-      const past = new Date(Date.now() - 10_000);
-      for (const d of ['demo/models', 'demo/models/sub']) utimesSync(join(dir, 'target/compiled', d), past, past);
-    };
+    const age = () => ageCompiledDirs(dir);
     const m = manifestOf(nodes);
     expect(writeCompiled(m, dir, 'target', undefined, real, 'T1')).toBe(2);
     age();
@@ -130,11 +137,8 @@ describe('writeCompiled', () => {
       { id: 'model.demo.a', file: 'models/a.sql', sql: 'select 1', compiledPath: 'target/compiled/demo/models/a.sql' },
       { id: 'model.demo.e', file: 'models/sub/e.sql', sql: 'select 3', compiledPath: 'target/compiled/demo/models/sub/e.sql' },
     ];
-    const facts = (sqls: string[]) => ({ compiled: new Map(nodes.map((n, i) => [n.id, { path: n.compiledPath, hash: sha256(sqls[i]!) }])) });
-    const age = () => {
-      const past = new Date(Date.now() - 10_000);
-      for (const d of ['demo/models', 'demo/models/sub']) utimesSync(join(dir, 'target/compiled', d), past, past);
-    };
+    const facts = (sqls: string[]) => factsOf(nodes, sqls.map(sha256));
+    const age = () => ageCompiledDirs(dir);
     const at = (rel: string) => readFileSync(join(dir, 'target/compiled/demo', rel), 'utf8');
     expect(writeCompiled(manifestOf(nodes), dir, 'target', undefined, facts(['select 1', 'select 3']), 'T1')).toBe(2);
     age();
@@ -158,7 +162,7 @@ describe('writeCompiled', () => {
       { id: 'model.demo.a', file: 'models/a.sql', sql: 'select 1', compiledPath: 'target/compiled/demo/models/a.sql' },
       { id: 'model.demo.b', file: 'models/b.sql', sql: 'select 2', compiledPath: 'target/compiled/demo/models/b.sql' },
     ];
-    const facts = (hashes: string[]) => ({ compiled: new Map(nodes.map((n, i) => [n.id, { path: n.compiledPath, hash: hashes[i]! }])) });
+    const facts = (hashes: string[]) => factsOf(nodes, hashes);
     const real = facts(nodes.map((n) => sha256(n.sql)));
     const m = manifestOf(nodes);
     const folder = join(dir, 'target/compiled/demo/models');
