@@ -69,12 +69,9 @@ interface IndexMain {
   shape: number[];
 }
 
-/** Positions of `ids` then the sources (what depends_on and the order point into). */
-function positions(ids: string[], manifest: Pick<Manifest, 'sources'>): { all: string[]; at: Map<string, number> } {
-  const all = [...ids, ...Object.keys(manifest.sources)];
-  const at = new Map<string, number>();
-  for (let i = 0; i < all.length; i++) at.set(all[i]!, i);
-  return { all, at };
+/** Node ids then source ids: what depends_on, attached nodes and the order point into by position. */
+function positioned(ids: string[], manifest: Pick<Manifest, 'sources'>): string[] {
+  return [...ids, ...Object.keys(manifest.sources)];
 }
 
 /**
@@ -96,7 +93,7 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   const ranges = body!.nodes.map((n, i) => (i % 2 === 0 ? n + base : n));
   const shift = ([at, length]: [number, number]): [number, number] => [at + base, length];
   const maps: IndexMain['maps'] = { parent_map: shift(body!.parent_map), child_map: shift(body!.child_map), end: base + body!.size };
-  const { at } = positions(ids, manifest);
+  const at = new Map(positioned(ids, manifest).map((id, i) => [id, i]));
   const ref = (id: string): number | string => at.get(id) ?? id;
   const pathPrefix = `${targetPath}/compiled/${manifest.projectName}/`;
   const info: IndexMain['info'] = [];
@@ -201,7 +198,7 @@ export function readEntry(
     return JSON.parse(body.toString('utf8', at, at + length)) as T;
   };
   const { ids } = index;
-  const all = [...ids, ...Object.keys(index.manifest.sources)];
+  const all = positioned(ids, index.manifest);
   const info = new Map<string, MemberInfo>();
   for (let i = 0; i < ids.length; i++) {
     const [type, enabled, deps, attached] = index.info[i]!;

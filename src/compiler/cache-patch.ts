@@ -17,7 +17,7 @@ import { nodeArtifact } from '../artifacts/manifest.js';
 import { writeFileAtomic } from '../artifacts/write.js';
 import type { Project } from '../project/types.js';
 import { FORMAT, readEntry, readHeader, rewriteIndex, type EntryHeader } from './cache-entry.js';
-import type { KeyParts } from './cache.js';
+import { recordingEnv, type KeyParts } from './cache.js';
 import type { CompileOptions } from './compile.js';
 import { installContext, type RenderNode, type RenderState } from './context.js';
 import { parseDocBlocks, docText } from './docs.js';
@@ -86,13 +86,7 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   const sourceIds = new Map(Object.values(manifest.sources).map((s) => [`${s.source_name}.${s.name}`, s.unique_id]));
 
   const reads: Record<string, string | null> = { ...header.env };
-  const recording = new Proxy(env, {
-    get(target, name) {
-      const value = target[name as string];
-      if (typeof name === 'string') reads[name] = value ?? null;
-      return value;
-    },
-  });
+  const recording = recordingEnv(env, reads);
   const nunjucksEnv = createEnvironment();
   const state: RenderState = { mode: 'parse' };
   const docs = parseDocBlocks(project);

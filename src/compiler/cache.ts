@@ -67,14 +67,18 @@ export function compileWithCache(project: Project, options: CompileOptions, cach
 /** compileProject, recording every env_var() read (name → value, null = unset) for the cache entry. */
 export function compileRecordingEnv(project: Project, options: CompileOptions): { manifest: Manifest; reads: Record<string, string | null> } {
   const reads: Record<string, string | null> = {};
-  const recording = new Proxy(options.env ?? process.env, {
+  return { manifest: compileProject(project, { ...options, env: recordingEnv(options.env ?? process.env, reads) }), reads };
+}
+
+/** `env` as the compile sees it, each name it reads recorded into `reads` (value, or null when unset). */
+export function recordingEnv(env: Record<string, string | undefined>, reads: Record<string, string | null>): Record<string, string | undefined> {
+  return new Proxy(env, {
     get(target, name) {
       const value = target[name as string];
       if (typeof name === 'string') reads[name] = value ?? null;
       return value;
     },
   });
-  return { manifest: compileProject(project, { ...options, env: recording }), reads };
 }
 
 /** What the key is computed from: a Project, or its inputs before properties are parsed (then property files are hashed by content). */
