@@ -19,6 +19,7 @@ import { buildSources, collectFileNodes, columnsOf, yamlConfigLayer, type FileNo
 import { createNodeRenderer, type NodeRenderer } from './render-with.js';
 import { addUnitTests } from '../data-tests/unit-nodes.js';
 import { defaultSchemaName, nodeRelation, relationValue, RelationValue } from './relations.js';
+import { OUTSIDE, type UseRecorder } from './uses.js';
 import type { DocBlock, Manifest, ManifestNode, NodeConfig, Relation, SourceNode } from './types.js';
 
 export interface CompileOptions {
@@ -28,6 +29,8 @@ export interface CompileOptions {
   runStartedAt: Date;
   /** Environment for env_var(); defaults to process.env. */
   env?: Record<string, string | undefined>;
+  /** Records which vars and macro files each node uses (the compile cache's invalidation; uses.ts). */
+  uses?: UseRecorder;
 }
 
 /** A model or seed while compiling. */
@@ -52,7 +55,8 @@ export function compileWithRenderer(project: Project, options: CompileOptions): 
   const { dialect } = options;
   const pkg = project.config.name;
   const env = createEnvironment();
-  const state: RenderState = { mode: 'parse' };
+  const { uses } = options;
+  const state: RenderState = { mode: 'parse', uses };
   const docs = parseDocBlocks(project);
   const { models, seeds } = collectFileNodes(project);
 
@@ -108,7 +112,7 @@ export function compileWithRenderer(project: Project, options: CompileOptions): 
     macroNames: () => macros.functions.keys(),
     doc: (name, from) => docText(docs, name, from?.file),
   }, state);
-  macros = loadMacros(env, project);
+  macros = loadMacros(env, project, uses && ((file) => uses.macroFile(file, state.current)));
 
   // Descriptions may use {{ doc('x') }}; only those with Jinja in them are rendered.
   const render = (text: string | undefined, file: string): string => {
@@ -158,7 +162,8 @@ export function compileWithRenderer(project: Project, options: CompileOptions): 
   state.mode = 'execute';
   for (const work of enabled.values()) {
     state.current = work;
-    const schema = schemaName(work, macros, project);
+    // A relation feeds every dependent's SQL and every test on it: what it uses counts as outside any node.
+    const schema = uses ? uses.pin(OUTSIDE, () => schemaName(work, macros, project)) : schemaName(work, macros, project);
     work.relation = nodeRelation(work.name, work.config!, schema, project.target, dialect);
     work.self = work.config!.materialized === 'ephemeral'
       ? new RelationValue({ schema, identifier: ephemeralCteName(work.name) }, ephemeralCteName(work.name))

@@ -14,6 +14,7 @@ import { mergeRawConfig } from './config.js';
 import { splitArgs } from './environment.js';
 import { RelationValue, relationValue } from './relations.js';
 import type { ManifestNode, NodeConfig } from './types.js';
+import type { UseRecorder } from './uses.js';
 
 /** A node while it is being compiled. */
 export interface RenderNode {
@@ -47,6 +48,8 @@ export interface RenderState {
   current?: RenderNode;
   /** Set for one re-render with substituted inputs (unit tests, point-in-time, leakage checks). */
   override?: RenderOverride;
+  /** Records the vars and macro files each node uses (for the compile cache; uses.ts). */
+  uses?: UseRecorder;
 }
 
 /** What a re-render changes: ref()/source() targets, vars, is_incremental(). */
@@ -187,6 +190,7 @@ export function installContext(env: nunjucks.Environment, services: ContextServi
   env.addGlobal('var', (...args: unknown[]) => {
     const { positional } = splitArgs(args);
     const name = String(positional[0]);
+    state.uses?.variable(name, state.current);
     const overrides = state.override?.vars;
     if (overrides && Object.hasOwn(overrides, name)) return overrides[name];
     if (Object.hasOwn(project.vars, name)) return project.vars[name];

@@ -41,9 +41,9 @@ function argumentNames(signature: string): string[] {
 
 /**
  * Compile each macro file once, render its top level to collect the macros, and expose them
- * as environment globals.
+ * as environment globals. With `onCall`, each macro reports its file when called (uses.ts).
  */
-export function loadMacros(env: nunjucks.Environment, project: Project): MacroRegistry {
+export function loadMacros(env: nunjucks.Environment, project: Project, onCall?: (file: string) => void): MacroRegistry {
   const registry: MacroRegistry = { nodes: new Map(), functions: new Map() };
   const pkg = project.config.name;
   for (const file of project.files.macros) {
@@ -63,8 +63,9 @@ export function loadMacros(env: nunjucks.Environment, project: Project): MacroRe
           hint: 'rename or remove one of them',
         });
       }
-      const fn = exported[name];
-      if (typeof fn !== 'function') continue;
+      const exportedFn = exported[name];
+      if (typeof exportedFn !== 'function') continue;
+      const fn = onCall ? reporting(exportedFn as MacroFunction, file.path, onCall) : exportedFn;
       registry.nodes.set(name, {
         unique_id: `macro.${pkg}.${name}`,
         name,
@@ -78,6 +79,14 @@ export function loadMacros(env: nunjucks.Environment, project: Project): MacroRe
     }
   }
   return registry;
+}
+
+/** `fn`, reporting `file` on every call (nunjucks calls macros with its context as `this`). */
+function reporting(fn: MacroFunction, file: string, onCall: (file: string) => void): MacroFunction {
+  return function (this: unknown, ...args: unknown[]) {
+    onCall(file);
+    return fn.apply(this, args);
+  };
 }
 
 /**
