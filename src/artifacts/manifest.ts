@@ -40,9 +40,14 @@ export function manifestArtifact(
   };
 }
 
-/** Where things sit in a manifest body: byte offset and length of each node's value (flattened, in node order), of parent_map and child_map, and the body's size. */
+/**
+ * Where things sit in a manifest body: byte offset and length of each node's value (flattened, in
+ * node order), of the part between nodes and parent_map (see manifestMiddle), of parent_map and
+ * child_map, and the body's size.
+ */
 export interface BodyRanges {
   nodes: number[];
+  middle: [number, number];
   parent_map: [number, number];
   child_map: [number, number];
   size: number;
@@ -74,15 +79,20 @@ export function writeManifestBody(out: (text: string) => number, manifest: Manif
     first = false;
     nodes.push(...put(JSON.stringify(nodeArtifact(node, dialect))));
   }
-  const sources: Record<string, Record<string, unknown>> = {};
-  for (const src of Object.values(manifest.sources)) sources[src.unique_id] = sourceArtifact(src, dialect);
-  put(`},"sources":${JSON.stringify(sources)},"macros":${JSON.stringify(manifest.macros)},"docs":${JSON.stringify(manifest.docs)}`);
-  put(',"exposures":{},"metrics":{},"disabled":{},"parent_map":');
+  const middle = put(manifestMiddle(manifest, dialect));
   const parentMap = put(JSON.stringify(manifest.parent_map));
   put(',"child_map":');
   const childMap = put(JSON.stringify(manifest.child_map));
   put('}\n');
-  return { nodes, parent_map: parentMap, child_map: childMap, size: offset };
+  return { nodes, middle, parent_map: parentMap, child_map: childMap, size: offset };
+}
+
+/** The part of a manifest body between the nodes and parent_map's value: `},"sources":{...},"macros":{...},...,"parent_map":`. */
+export function manifestMiddle(manifest: Pick<Manifest, 'sources' | 'macros' | 'docs'>, dialect: Dialect): string {
+  const sources: Record<string, Record<string, unknown>> = {};
+  for (const src of Object.values(manifest.sources)) sources[src.unique_id] = sourceArtifact(src, dialect);
+  return `},"sources":${JSON.stringify(sources)},"macros":${JSON.stringify(manifest.macros)},"docs":${JSON.stringify(manifest.docs)}`
+    + ',"exposures":{},"metrics":{},"disabled":{},"parent_map":';
 }
 
 /** The `metadata` block of manifest.json (its first key), alone: cheap, for reusing a cached body. */
