@@ -15,7 +15,7 @@
 import { close, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dialect } from '../adapters/adapter.js';
-import { nodeFromArtifact, writeManifestBody, type BodyRanges } from '../artifacts/manifest.js';
+import { manifestMiddle, nodeFromArtifact, writeManifestBody, type BodyRanges } from '../artifacts/manifest.js';
 import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import { memberInfo, type MemberInfo } from '../graph/graph.js';
@@ -26,7 +26,7 @@ import { sha256 } from '../util/hash.js';
 import type { Manifest, ManifestNode, ResourceType } from './types.js';
 
 /** Bumped when the entry format changes. */
-export const FORMAT = 'strata-compile-cache/6';
+export const FORMAT = 'strata-compile-cache/7';
 const INDEX = 'index.json';
 /** Node reads served one by one before the whole body is read. */
 const FEW_READS = 64;
@@ -57,8 +57,8 @@ interface IndexMain {
   manifest: Omit<Manifest, 'nodes' | 'parent_map' | 'child_map'>;
   /** The manifest's keys in their order (a hit rebuilds the same object, key for key). */
   keys: string[];
-  /** Byte ranges of parent_map and child_map in the body, and its size. */
-  maps: { parent_map: [number, number]; child_map: [number, number]; end: number };
+  /** Byte ranges of the part between nodes and parent_map (sources, macros, docs), of parent_map and child_map in the body, and its size. */
+  maps: { middle: [number, number]; parent_map: [number, number]; child_map: [number, number]; end: number };
   ids: string[];
   /** Per node: [type code, enabled 0/1, depends_on, attached node or -1]; ids as positions (unknown ids as strings). */
   info: Array<[number, number, Array<number | string>, number | string]>;
@@ -92,7 +92,7 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   }, { freeOldLater: true });
   const ranges = body!.nodes.map((n, i) => (i % 2 === 0 ? n + base : n));
   const shift = ([at, length]: [number, number]): [number, number] => [at + base, length];
-  const maps: IndexMain['maps'] = { parent_map: shift(body!.parent_map), child_map: shift(body!.child_map), end: base + body!.size };
+  const maps: IndexMain['maps'] = { middle: shift(body!.middle), parent_map: shift(body!.parent_map), child_map: shift(body!.child_map), end: base + body!.size };
   const at = new Map(positioned(ids, manifest).map((id, i) => [id, i]));
   const ref = (id: string): number | string => at.get(id) ?? id;
   const pathPrefix = `${targetPath}/compiled/${manifest.projectName}/`;
@@ -259,9 +259,10 @@ function lazyNodes(ids: string[], parse: (i: number) => ManifestNode): Record<st
 
 /**
  * Store entry `next` as the entry `found` with some nodes replaced (`artifacts`: their
- * manifest.json text; `nodes`: the nodes, for their SQL hashes): every other byte of the body is
- * copied and byte ranges shifted. The graph, order, summaries and node key orders must be
- * unchanged (cache-patch.ts guarantees it). False when the stored files do not fit together.
+ * manifest.json text; `nodes`: the nodes, for their SQL hashes) and, with `macros`, the
+ * manifest's macros: every other byte of the body is copied and byte ranges shifted. The graph,
+ * order, summaries and node key orders must be unchanged (cache-patch.ts guarantees it). False
+ * when the stored files do not fit together.
  */
 export function rewriteIndex(
   dir: string,
@@ -269,6 +270,7 @@ export function rewriteIndex(
   next: EntryHeader,
   artifacts: ReadonlyMap<string, string>,
   nodes: ReadonlyMap<string, ManifestNode>,
+  macros?: { macros: Manifest['macros']; dialect: Dialect },
 ): boolean {
   const { rest } = found;
   if (rest.count !== 4) return false;
@@ -300,13 +302,24 @@ export function rewriteIndex(
         const sql = nodes.get(id)?.compiled_code;
         if (sql !== undefined) compiled[2 * i + 1] = sha256(sql);
       }
+      const [middleAt, middleLength] = main.maps.middle;
+      main.maps.middle = [middleAt + delta, middleLength];
+      if (macros) {
+        main.manifest.macros = macros.macros;
+        copyRange(fd, cursor, middleAt, out);
+        const bytes = Buffer.from(manifestMiddle(main.manifest, macros.dialect));
+        writeSync(out, bytes);
+        cursor = middleAt + middleLength;
+        delta += bytes.length - middleLength;
+        main.maps.middle[1] = bytes.length;
+      }
       copyRange(fd, cursor, main.maps.end, out);
     }, { freeOldLater: true });
   } finally {
     close(fd, () => {}); // in the background: the last close of a replaced body frees its blocks
   }
   const shift = ([at, length]: [number, number]): [number, number] => [at + delta, length];
-  main.maps = { parent_map: shift(main.maps.parent_map), child_map: shift(main.maps.child_map), end: main.maps.end + delta };
+  main.maps = { middle: main.maps.middle, parent_map: shift(main.maps.parent_map), child_map: shift(main.maps.child_map), end: main.maps.end + delta };
   writeFileAtomic(join(dir, INDEX), (out) => {
     writeSync(out, `${JSON.stringify(next)}\n${JSON.stringify(main)}\n${JSON.stringify(ranges)}\n`);
     writeSync(out, `${JSON.stringify(compiled)}\n`);

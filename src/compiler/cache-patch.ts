@@ -1,14 +1,20 @@
 /**
- * A compile cache miss where only model files' SQL changed: instead of compiling the project
- * again, the stored entry is patched. Each changed model is rendered again (parse, then execute
- * mode) in a context built from the stored manifest; the patch applies only when what the model
- * tells the rest of the project is unchanged — its refs and sources (so the graph), its own
- * config() calls (so its config and relation, hence every dependent's SQL and every test on it) —
- * and it is not ephemeral, reads no ephemeral model and has no unit test (those embed its SQL
- * elsewhere). Then its raw code, checksum, macros and compiled SQL are replaced, and the entry is
- * written again by copying every other node's bytes. Anything else (a new file, a YAML, macro,
- * seed, var, config, profile or env change, a new ref, an unknown one, a render error) returns
- * false: the caller compiles the whole project, which also reports errors the usual way.
+ * A compile cache miss where only model SQL, macro files or vars changed: instead of compiling
+ * the project again, the stored entry is patched. The nodes to render again are the changed
+ * model files' and every node that used a changed macro file or var (uses.ts, recorded by the
+ * compile that stored the entry and updated by each patch). Each is rendered again (parse, then
+ * execute mode) in a context built from the stored manifest; the patch applies only when what
+ * the model tells the rest of the project is unchanged — its refs and sources (so the graph), its
+ * own config() calls (so its config and relation, hence every dependent's SQL and every test on
+ * it) — and it is a model that is not ephemeral, reads no ephemeral model and has no unit test
+ * (those embed its SQL elsewhere). A changed macro file must define the same macros (names, files)
+ * and must not have been used outside any node's render (a description, generate_schema_name, a
+ * macro file's top level); the same holds for a changed var. Then the nodes' raw code, checksum,
+ * macros and compiled SQL are replaced (and manifest.macros, for their lines and arguments), and
+ * the entry is written again by copying every other node's bytes. Anything else (a new file, a
+ * YAML, seed, config, profile or env change, a new ref, an unknown one, a test using what
+ * changed, a render error) returns false: the caller compiles the whole project, which also
+ * reports errors the usual way.
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,16 +30,25 @@ import { parseDocBlocks, docText } from './docs.js';
 import { compileTemplate, createEnvironment, renderTemplate } from './environment.js';
 import { loadMacros, macrosCalledIn, type MacroRegistry } from './macros.js';
 import { relationValue } from './relations.js';
-import type { ManifestNode } from './types.js';
+import type { Manifest, ManifestNode } from './types.js';
+import { mergeUses, OUTSIDE, UseRecorder, type UseLog } from './uses.js';
 
 const INPUTS = 'inputs.json';
-/** More changed files than this: compile the project (a patch re-reads the body per file). */
+/** More changed model files than this: compile the project. */
 const MAX_CHANGED = 50;
 
-/** Remember the key parts of entry `id` (what a later patch compares with). */
-export function writeInputs(cacheDir: string, id: string, parts: KeyParts): void {
+/** What inputs.json holds: the key parts of entry `id` and what its nodes used. */
+interface StoredInputs extends Omit<KeyParts, 'key'> {
+  id: string;
+  uses: UseLog;
+}
+
+/** Remember the key parts of entry `id` and what its nodes used (what a later patch compares with). */
+export function writeInputs(cacheDir: string, id: string, parts: KeyParts, uses: UseLog): void {
+  const { key: _key, ...rest } = parts;
+  const stored: StoredInputs = { id, ...rest, uses };
   try {
-    writeFileAtomic(join(cacheDir, INPUTS), (fd) => writeSync(fd, JSON.stringify({ id, global: parts.global, models: parts.models })));
+    writeFileAtomic(join(cacheDir, INPUTS), (fd) => writeSync(fd, JSON.stringify(stored)));
   } catch {
     // only loses patching
   }
@@ -41,6 +56,38 @@ export function writeInputs(cacheDir: string, id: string, parts: KeyParts): void
 
 /** Thrown inside a render to abandon the patch (a ref or source the stored manifest cannot answer); caught with any render error. */
 class NoPatch extends Error {}
+
+/** Names whose value differs between two records (added and removed ones included). */
+function changedNames(before: Record<string, string>, after: Record<string, string>): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  return [...names].filter((n) => before[n] !== after[n]);
+}
+
+/** Names whose value differs, or undefined when the two records do not have the same names (a file added or removed). */
+function changedFiles(before: Record<string, string>, after: Record<string, string>): string[] | undefined {
+  const paths = Object.keys(after);
+  if (paths.length !== Object.keys(before).length || paths.some((p) => before[p] === undefined)) return undefined;
+  return paths.filter((p) => before[p] !== after[p]);
+}
+
+/** The nodes that used any of `names` (per `log`), or undefined when one was used outside any node. */
+function usersOf(log: Record<string, string[]>, names: readonly string[]): string[] | undefined {
+  const ids: string[] = [];
+  for (const name of names) {
+    for (const id of log[name] ?? []) {
+      if (id === OUTSIDE) return undefined;
+      ids.push(id);
+    }
+  }
+  return ids;
+}
+
+/** Whether a registry defines the same macros, in the same files, as a stored manifest. */
+function sameMacros(registry: MacroRegistry, stored: Manifest['macros']): boolean {
+  if (registry.nodes.size !== Object.keys(stored).length) return false;
+  for (const m of registry.nodes.values()) if (stored[m.unique_id]?.original_file_path !== m.original_file_path) return false;
+  return true;
+}
 
 /**
  * Patch the entry in `cacheDir` to `parts`; true when the entry for `parts.key` is now stored.
@@ -50,18 +97,22 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   const env = options.env ?? process.env;
   const found = readHeader(cacheDir);
   if (!found) return false;
-  let stored: { id: string; global: string; models: Record<string, string> };
+  let stored: StoredInputs;
   try {
-    stored = JSON.parse(readFileSync(join(cacheDir, INPUTS), 'utf8')) as typeof stored;
+    stored = JSON.parse(readFileSync(join(cacheDir, INPUTS), 'utf8')) as StoredInputs;
   } catch {
     return false;
   }
   const { header } = found;
-  if (stored.id !== header.id || stored.global !== parts.global) return false;
-  const paths = Object.keys(parts.models);
-  if (paths.length !== Object.keys(stored.models).length) return false;
-  const changed = paths.filter((p) => stored.models[p] !== parts.models[p]);
-  if (changed.length === 0 || changed.length > MAX_CHANGED || changed.some((p) => stored.models[p] === undefined)) return false;
+  if (stored.id !== header.id || stored.global !== parts.global || !stored.uses) return false;
+  const changedModels = changedFiles(stored.models, parts.models);
+  const changedMacros = changedFiles(stored.macros, parts.macros);
+  if (!changedModels || !changedMacros || changedModels.length > MAX_CHANGED) return false;
+  const changedVars = changedNames(stored.vars, parts.vars);
+  if (changedModels.length + changedMacros.length + changedVars.length === 0) return false;
+  const macroUsers = usersOf(stored.uses.macroFiles, changedMacros);
+  const varUsers = usersOf(stored.uses.vars, changedVars);
+  if (!macroUsers || !varUsers) return false;
   for (const [name, value] of Object.entries(header.env)) if ((env[name] ?? null) !== value) return false;
   const entry = readEntry(cacheDir, header, found.rest);
   if (!entry) return false;
@@ -80,15 +131,26 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
     const type = facts.info.get(id)!.resource_type;
     if (type === 'model' || type === 'seed') byName.set(s.name, id);
   }
+  const redo = new Set<string>([...macroUsers, ...varUsers]);
+  for (const path of changedModels) {
+    const id = byPath.get(path);
+    if (id === undefined) return false; // a disabled model's file
+    redo.add(id);
+  }
   const unitTested = new Set<string>();
   for (const info of facts.info.values()) if (info.resource_type === 'unit_test' && info.attached_node) unitTested.add(info.attached_node);
   const isEphemeral = (id: string) => facts.summaries.get(id)?.materialized === 'ephemeral';
+  for (const id of redo) {
+    const info = facts.info.get(id);
+    if (info?.resource_type !== 'model' || isEphemeral(id) || unitTested.has(id) || info.depends_on.some(isEphemeral)) return false;
+  }
   const sourceIds = new Map(Object.values(manifest.sources).map((s) => [`${s.source_name}.${s.name}`, s.unique_id]));
 
   const reads: Record<string, string | null> = { ...header.env };
   const recording = recordingEnv(env, reads);
   const nunjucksEnv = createEnvironment();
-  const state: RenderState = { mode: 'parse' };
+  const uses = new UseRecorder();
+  const state: RenderState = { mode: 'parse', uses };
   const docs = parseDocBlocks(project);
   let macros: MacroRegistry = { nodes: new Map(), functions: new Map() };
   installContext(nunjucksEnv, {
@@ -113,13 +175,17 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   }, state);
   const replaced = new Map<string, ManifestNode>();
   try {
-    macros = loadMacros(nunjucksEnv, project);
-    for (const path of changed) {
-      const id = byPath.get(path);
-      if (id === undefined || facts.info.get(id)?.resource_type !== 'model' || isEphemeral(id) || unitTested.has(id)) return false;
-      if (facts.info.get(id)!.depends_on.some(isEphemeral)) return false;
-      const file = project.files.models.find((f) => f.path === path)!;
-      const node = patchedNode(nodeOf(id), file.content, file.checksum, nunjucksEnv, state, macros, options);
+    macros = loadMacros(nunjucksEnv, project, (file) => uses.macroFile(file, state.current));
+    if (changedMacros.length > 0 && !sameMacros(macros, manifest.macros)) return false;
+    // The changed macro files' top level, loaded again, may read what changed.
+    const outside = uses.log();
+    if (!usersOf(outside.macroFiles, changedMacros) || !usersOf(outside.vars, changedVars)) return false;
+    const files = new Map(project.files.models.map((f) => [f.path, f]));
+    for (const id of redo) {
+      const previous = nodeOf(id);
+      const file = files.get(previous.original_file_path);
+      if (!file) return false;
+      const node = patchedNode(previous, file.content, file.checksum, nunjucksEnv, state, macros, options);
       if (!node) return false;
       replaced.set(id, node);
     }
@@ -133,8 +199,9 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
     format: FORMAT, key: parts.key, id: randomUUID(), env: reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys()] },
   };
   const artifacts = new Map([...replaced].map(([id, node]) => [id, JSON.stringify(nodeArtifact(node, options.dialect))]));
-  if (!rewriteIndex(cacheDir, found, next, artifacts, replaced)) return false;
-  writeInputs(cacheDir, next.id, parts);
+  const newMacros = changedMacros.length === 0 ? undefined : { macros: Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m])), dialect: options.dialect };
+  if (!rewriteIndex(cacheDir, found, next, artifacts, replaced, newMacros)) return false;
+  writeInputs(cacheDir, next.id, parts, mergeUses(stored.uses, redo, uses.log()));
   return true;
 }
 

@@ -23,6 +23,8 @@ import { FORMAT, readEntry, readHeader, writeEntry, type EntryHeader } from './c
 import { nodeFacts, type NodeFacts } from './node-facts.js';
 import { compileProject, type CompileOptions } from './compile.js';
 import type { Manifest } from './types.js';
+import { UseRecorder, type UseLog } from './uses.js';
+import { sha256 } from '../util/hash.js';
 
 /** Template names whose values differ on every run: their presence disables the cache. */
 const PER_RUN = /\b(run_started_at|invocation_id)\b/;
@@ -64,10 +66,15 @@ export function compileWithCache(project: Project, options: CompileOptions, cach
   return { manifest, hit: false };
 }
 
-/** compileProject, recording every env_var() read (name → value, null = unset) for the cache entry. */
-export function compileRecordingEnv(project: Project, options: CompileOptions): { manifest: Manifest; reads: Record<string, string | null> } {
+/**
+ * compileProject, recording every env_var() read (name → value, null = unset) for the cache
+ * entry, and which vars and macro files each node used (for patching it: cache-patch.ts).
+ */
+export function compileRecordingEnv(project: Project, options: CompileOptions): { manifest: Manifest; reads: Record<string, string | null>; uses: UseLog } {
   const reads: Record<string, string | null> = {};
-  return { manifest: compileProject(project, { ...options, env: recordingEnv(options.env ?? process.env, reads) }), reads };
+  const uses = new UseRecorder();
+  const manifest = compileProject(project, { ...options, env: recordingEnv(options.env ?? process.env, reads), uses });
+  return { manifest, reads, uses: uses.log() };
 }
 
 /** `env` as the compile sees it, each name it reads recorded into `reads` (value, or null when unset). */
@@ -90,19 +97,24 @@ export function cacheKey(project: CacheKeyInputs, options: Pick<CompileOptions, 
 }
 
 /**
- * The key and what it is made of: `global`, a hash of every input but the model files, and the
- * checksum of each model file. Comparing parts tells which model files alone changed (see cache-patch.ts).
+ * The key and what it is made of: `global`, a hash of every input but the model files, macro
+ * files and vars; the checksum of each model and macro file; a hash of each var's value.
+ * Comparing parts tells which of those alone changed (see cache-patch.ts).
  */
 export interface KeyParts {
   key: string;
   global: string;
   models: Record<string, string>;
+  macros: Record<string, string>;
+  vars: Record<string, string>;
 }
 
 export function cacheKeyParts(project: CacheKeyInputs, options: Pick<CompileOptions, 'dialect'>): KeyParts | undefined {
   const hash = createHash('sha256');
   hash.update(`${FORMAT}\0${codeFingerprint()}\0${project.root}\0${options.dialect.type}\0`);
-  hash.update(JSON.stringify([project.config, project.target, project.vars], keyJson));
+  // Vars are hashed one by one below (project.yml's are in project.vars too, overlaid by --vars).
+  const { vars: _projectVars, ...config } = project.config;
+  hash.update(JSON.stringify([config, project.target], keyJson));
   // The resolved target covers what profiles.yml yields; its bytes are hashed too (any edit → a miss).
   try {
     hash.update(readFileSync(project.target.file));
@@ -114,18 +126,25 @@ export function cacheKeyParts(project: CacheKeyInputs, options: Pick<CompileOpti
   if (propertyFiles) lists.push(['propertyFiles', propertyFiles]);
   else hash.update(JSON.stringify(project.properties, keyJson));
   const models: Record<string, string> = {};
+  const macros: Record<string, string> = {};
   for (const [kind, list] of lists) {
     hash.update(`\0${kind}:${list.length}`);
     for (const f of list) {
       if (f.perRun ?? PER_RUN.test(f.content)) return undefined;
       if (kind === 'models') models[f.path] = f.checksum;
+      else if (kind === 'macros') macros[f.path] = f.checksum;
       else hash.update(`\0${f.path}\0${f.checksum}`);
     }
   }
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(project.vars)) vars[name] = sha256(JSON.stringify(value, keyJson) ?? 'undefined');
   const global = hash.digest('hex');
   const key = createHash('sha256').update(global);
-  for (const [path, checksum] of Object.entries(models)) key.update(`\0${path}\0${checksum}`);
-  return { key: key.digest('hex'), global, models };
+  for (const [part, record] of [['models', models], ['macros', macros], ['vars', vars]] as const) {
+    key.update(`\0${part}`);
+    for (const [name, value] of Object.entries(record)) key.update(`\0${name}\0${value}`);
+  }
+  return { key: key.digest('hex'), global, models, macros, vars };
 }
 
 /** JSON.stringify replacer for hashing: Maps and Sets (properties by name) as entry lists, not `{}`. */

@@ -1,7 +1,7 @@
 /** manifest.json written in pieces equals the whole artifact, and its nodes give back the in-memory nodes exactly. */
 import { describe, expect, it } from 'vitest';
 import { dialectFor } from '../../src/adapters/registry.js';
-import { manifestArtifact, manifestPrefix, nodeArtifact, nodeFromArtifact, writeManifestBody } from '../../src/artifacts/manifest.js';
+import { manifestArtifact, manifestMiddle, manifestPrefix, nodeArtifact, nodeFromArtifact, writeManifestBody } from '../../src/artifacts/manifest.js';
 import { compileProject } from '../../src/compiler/compile.js';
 import type { Manifest } from '../../src/compiler/types.js';
 import { loadProject } from '../../src/project/load.js';
@@ -62,6 +62,11 @@ describe('manifest.json in pieces', () => {
       const slice = ([at, length]: [number, number]) => JSON.parse(body.toString('utf8', at, at + length)) as unknown;
       expect(slice(ranges.parent_map)).toEqual(manifest.parent_map);
       expect(slice(ranges.child_map)).toEqual(manifest.child_map);
+      // The middle part (sources, macros, docs) is what a cache patch rewrites when macros change.
+      const [at, length] = ranges.middle;
+      expect(body.toString('utf8', at, at + length)).toBe(manifestMiddle(manifest, dialect));
+      expect(at).toBe(ranges.nodes[ranges.nodes.length - 2]! + ranges.nodes[ranges.nodes.length - 1]!);
+      expect(at + length).toBe(ranges.parent_map[0]);
     });
   }
 

@@ -1,0 +1,110 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { prepare, selectIds, writeCompiledFor } from '../../src/api/prepare.js';
+import { UserError } from '../../src/errors.js';
+import { updateProject, writeProject } from '../support/project.js';
+
+/**
+ * A changed macro file or var re-renders exactly the nodes that used it (cache-patch.ts,
+ * uses.ts), and what a patch yields is byte for byte what a full compile yields.
+ */
+const FILES: Record<string, string> = {
+  'project.yml': 'name: demo\nprofile: demo\nvars:\n  mult: 2\n  label: L\n  desc: D\n',
+  'macros/m.sql': "{% macro cents(col) %}({{ col }} / 100.0){% endmacro %}\n{% macro gen(x) %}'{{ x }}-{{ var('label') }}'{% endmacro %}\n",
+  'macros/unused.sql': '{% macro idle() %}1{% endmacro %}\n',
+  'macros/tests.sql': '{% test positive(model, column_name) %}select * from {{ model }} where {{ column_name }} <= {{ limit_value() }}{% endtest %}\n{% macro limit_value() %}0{% endmacro %}\n',
+  'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables:\n      - name: orders\n',
+  'models/stg.sql': "select id, {{ cents('amount') }} as amount from {{ source('raw', 'orders') }}",
+  'models/a.sql': "{{ config(materialized='table') }}\nselect id, amount * {{ var('mult') }} as amount from {{ ref('stg') }}",
+  'models/b.sql': "select id, {{ gen('k') }} as k from {{ ref('a') }}",
+  'models/c.sql': "select id from {{ ref('a') }}",
+  'models/d.sql': "{{ config(materialized=var('d_mat', 'view')) }}\nselect id from {{ ref('c') }}",
+  'models/props.yml': `version: 2
+models:
+  - name: c
+    description: "{{ var('desc') }}"
+    columns:
+      - name: id
+        data_tests: [positive]
+`,
+};
+
+const FIXED = { invocationId: 'inv', runStartedAt: new Date(0) };
+const MODELS = ['stg', 'a', 'b', 'c', 'd'];
+
+/** One compile: manifest.json, the compiled files, and which nodes the stored entry was patched for (undefined: not patched). */
+async function compileRun(dir: string, vars?: Record<string, unknown>) {
+  const p = await prepare({ projectDir: dir, ...(vars ? { vars } : {}), ...FIXED });
+  writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test']));
+  const files = Object.fromEntries(MODELS.map((m) => [m, readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', `${m}.sql`), 'utf8')]));
+  const patched = p.since?.changed.map((id) => id.replace('model.demo.', '')).sort();
+  return { patched, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files };
+}
+
+async function fresh(dir: string, vars?: Record<string, unknown>) {
+  rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
+  return compileRun(dir, vars);
+}
+
+/** Apply an edit, compile through the cache, and compare with a compile without it; returns the re-rendered models. */
+async function edit(dir: string, what: string, files: Record<string, string>, vars?: Record<string, unknown>) {
+  updateProject(dir, files);
+  const run = await compileRun(dir, vars);
+  const expected = await fresh(dir, vars);
+  expect(expected.patched, what).toBeUndefined();
+  expect(run.manifestJson, what).toBe(expected.manifestJson);
+  expect(run.inMemory, what).toBe(expected.inMemory);
+  expect(run.files, what).toEqual(expected.files);
+  return run.patched;
+}
+
+describe('compile cache: a changed macro file or var re-renders exactly its users', () => {
+  it('re-renders the models that called a macro of the changed file, and no other', async () => {
+    const dir = writeProject(FILES);
+    await compileRun(dir);
+    const m = FILES['macros/m.sql']!;
+    // m.sql holds cents (stg) and gen (b): both are its users.
+    expect(await edit(dir, 'a macro body', { 'macros/m.sql': m.replace('100.0', '1000.0') })).toEqual(['b', 'stg']);
+    // A line added above gen moves it: manifest.macros gets its new line.
+    expect(await edit(dir, 'a macro moved down a line', { 'macros/m.sql': m.replace('{% endmacro %}\n', '{% endmacro %}\n\n') })).toEqual(['b', 'stg']);
+    expect(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).toContain('"macro.demo.gen":{"unique_id":"macro.demo.gen","name":"gen","package_name":"demo","original_file_path":"macros/m.sql","line":3');
+    expect(await edit(dir, 'a macro nobody calls', { 'macros/unused.sql': '{% macro idle(x) %}2{% endmacro %}\n' })).toEqual([]);
+    expect(await edit(dir, 'a model and a macro at once', {
+      'macros/m.sql': m.replace('/ 100.0', '/ 10.0'), 'models/c.sql': "select id, 1 as one from {{ ref('a') }}",
+    })).toEqual(['b', 'c', 'stg']);
+    // A macro a test uses, a new macro name, a new macro file: the whole project.
+    expect(await edit(dir, 'a macro a test calls', { 'macros/tests.sql': FILES['macros/tests.sql']!.replace('}}0{%', '}}-1{%') })).toBeUndefined();
+    expect(await edit(dir, 'a macro added', { 'macros/unused.sql': '{% macro idle(x) %}2{% endmacro %}\n{% macro idle2() %}3{% endmacro %}\n' })).toBeUndefined();
+    expect(await edit(dir, 'a macro file added', { 'macros/more.sql': '{% macro other() %}4{% endmacro %}\n' })).toBeUndefined();
+  });
+
+  it('re-renders the models that read a changed var, directly or through a macro; a var read elsewhere recompiles everything', async () => {
+    const dir = writeProject(FILES);
+    await compileRun(dir);
+    const project = FILES['project.yml']!;
+    expect(await edit(dir, 'a var in project.yml', { 'project.yml': project.replace('mult: 2', 'mult: 3') })).toEqual(['a']);
+    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'a.sql'), 'utf8')).toContain('amount * 3');
+    expect(await edit(dir, 'a var read in a macro, from --vars', {}, { label: 'M' })).toEqual(['b']);
+    expect(await edit(dir, 'a var nobody reads', {}, { label: 'M', spare: 1 })).toEqual([]);
+    // config() reading a var: the config changed, so everything.
+    expect(await edit(dir, 'a var in config()', {}, { label: 'M', spare: 1, d_mat: 'table' })).toBeUndefined();
+    // A description reads desc outside any model's SQL: everything.
+    expect(await edit(dir, 'a var in a description', { 'project.yml': project.replace('mult: 2', 'mult: 3').replace('desc: D', 'desc: E') }, { label: 'M', spare: 1, d_mat: 'table' })).toBeUndefined();
+    expect(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).toContain('"description":"E"');
+  });
+
+  it('a changed generate_schema_name (used for every relation) recompiles everything; a removed var read by a model is reported', async () => {
+    const dir = writeProject({
+      ...FILES,
+      'macros/schema.sql': '{% macro generate_schema_name(custom, node) %}s1{% endmacro %}\n',
+    });
+    await compileRun(dir);
+    expect(await edit(dir, 'generate_schema_name', { 'macros/schema.sql': '{% macro generate_schema_name(custom, node) %}s2{% endmacro %}\n' })).toBeUndefined();
+    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'b.sql'), 'utf8')).toContain('"s2"');
+    updateProject(dir, { 'project.yml': FILES['project.yml']!.replace('  mult: 2\n', '') });
+    const error = await prepare({ projectDir: dir, ...FIXED }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toContain("required var 'mult' is not set");
+  });
+});
