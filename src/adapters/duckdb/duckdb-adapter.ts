@@ -1,7 +1,7 @@
 /** The DuckDB adapter: an embedded database file (or :memory:) with a small connection pool. */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBInstance } from '@duckdb/node-api';
 import type { Relation } from '../../compiler/types.js';
 import { UserError } from '../../errors.js';
 import type { ProfileTarget } from '../../project/types.js';
@@ -16,6 +16,7 @@ import type {
 import { executeInTransaction, inTransaction } from '../transaction.js';
 import { readCsvSql } from './duckdb-csv.js';
 import { duckdbDialect } from './duckdb-dialect.js';
+import { duckdb } from './duckdb-driver.js';
 import { DuckdbPool } from './duckdb-pool.js';
 
 const MEMORY = ':memory:';
@@ -135,7 +136,7 @@ async function createDuckdbAdapter(target: ProfileTarget): Promise<Adapter> {
   if (isFile) mkdirSync(dirname(path), { recursive: true });
   let instance: DuckDBInstance;
   try {
-    instance = await DuckDBInstance.create(isFile ? path : MEMORY);
+    instance = await duckdb.DuckDBInstance.create(isFile ? path : MEMORY);
   } catch (err) {
     throw new UserError(`cannot open DuckDB database '${path}': ${(err as Error).message}`, {
       file: target.file,

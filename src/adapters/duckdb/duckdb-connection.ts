@@ -1,5 +1,6 @@
 /** A Strata Connection over one @duckdb/node-api connection. */
-import { ResultReturnType, type DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { duckdb } from './duckdb-driver.js';
 import type { Connection, ExecuteResult, QueryResult } from '../adapter.js';
 import { toJsValue } from './duckdb-values.js';
 
@@ -10,7 +11,7 @@ export class DuckdbConnection implements Connection {
   /** CREATE TABLE AS / INSERT answer with one `Count` value: that is the row count. */
   async execute(sql: string): Promise<ExecuteResult> {
     const res = await this.raw.run(sql);
-    if (res.returnType === ResultReturnType.QUERY_RESULT || res.columnCount !== 1 || res.columnName(0) !== 'Count') {
+    if (res.returnType === duckdb.ResultReturnType.QUERY_RESULT || res.columnCount !== 1 || res.columnName(0) !== 'Count') {
       return {};
     }
     const n = (await res.getRows())[0]?.[0];

@@ -1,18 +1,14 @@
 /** Converts DuckDB values to JSON-friendly JS values for QueryResult rows. */
-import {
-  DuckDBDecimalValue,
-  DuckDBTypeId,
-  JsonDuckDBValueConverter,
-  type DuckDBType,
-  type DuckDBValue,
-  type DuckDBValueConverter,
-} from '@duckdb/node-api';
+import type { DuckDBType, DuckDBTypeId, DuckDBValue, DuckDBValueConverter } from '@duckdb/node-api';
+import { duckdb } from './duckdb-driver.js';
+
+const { DuckDBDecimalValue, DuckDBTypeId: TypeId, JsonDuckDBValueConverter } = duckdb;
 
 const BIG_INTEGER_TYPES = new Set<DuckDBTypeId>([
-  DuckDBTypeId.BIGINT,
-  DuckDBTypeId.UBIGINT,
-  DuckDBTypeId.HUGEINT,
-  DuckDBTypeId.UHUGEINT,
+  TypeId.BIGINT,
+  TypeId.UBIGINT,
+  TypeId.HUGEINT,
+  TypeId.UHUGEINT,
 ]);
 
 /**
@@ -30,7 +26,7 @@ export const toJsValue: DuckDBValueConverter<unknown> = (
     const n = Number(value);
     return Number.isSafeInteger(n) ? n : value.toString();
   }
-  if (type.typeId === DuckDBTypeId.DECIMAL && value instanceof DuckDBDecimalValue) {
+  if (type.typeId === TypeId.DECIMAL && value instanceof DuckDBDecimalValue) {
     return value.toDouble();
   }
   // Recurse through this converter so list/struct members get the same treatment.
