@@ -14,10 +14,13 @@
  *
  * `compile (cold)` removes the compile cache (<target>/.strata-cache) before every run;
  * `compile` and `ls` rows then run with the cache in place (warm: an unchanged project);
- * `compile (1 edit)` appends a comment to one model before every run (the cache patch path).
+ * `compile (1 edit)` appends a comment to one model before every run (the cache patch path);
+ * `compile (macro edit)` appends a comment to macros/utils.sql (its users, every staging and
+ * feature model, are rendered again); `compile (var change)` changes the var every feature
+ * model reads, in project.yml.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -108,17 +111,23 @@ try {
     const edited = join(dir, 'models', 'marts', 'group_0000', readdirSync(join(dir, 'models', 'marts', 'group_0000')).find((f) => f.endsWith('.sql')));
     let edits = 0;
     const edit = () => appendFileSync(edited, `\n-- edit ${++edits}`);
+    // The macro file every staging and feature model calls, and the var every feature model reads.
+    const macroEdit = () => appendFileSync(join(dir, 'macros', 'utils.sql'), `\n{# edit ${++edits} #}`);
+    const projectYml = join(dir, 'project.yml');
+    const varChange = () => writeFileSync(projectYml, readFileSync(projectYml, 'utf8').replace(/feature_version: \d+/, `feature_version: ${++edits}`));
     const rows = [
       ['compile (cold)', ['compile', ...base], cold],
       ['compile', ['compile', ...base]],
       ['compile (1 edit)', ['compile', ...base], edit],
+      ['compile (macro edit)', ['compile', ...base], macroEdit],
+      ['compile (var change)', ['compile', ...base], varChange],
       ['ls', ['ls', ...base]],
       ['ls -s tag:x+', ['ls', '-s', 'tag:x+', ...base]],
     ]
       .filter(([label]) => commands.includes(label.split(' ')[0]))
       .map(([label, args, before]) => measure(label, args, runs, runner, before, before !== cold));
     for (const r of rows) {
-      process.stdout.write(`N=${String(n).padEnd(6)} ${r.label.padEnd(15)} median ${String(r.median_ms).padStart(6)} ms  min ${String(r.min_ms).padStart(6)} ms  peak RSS ${String(r.rss_mb).padStart(5)} MB\n`);
+      process.stdout.write(`N=${String(n).padEnd(6)} ${r.label.padEnd(20)} median ${String(r.median_ms).padStart(6)} ms  min ${String(r.min_ms).padStart(6)} ms  peak RSS ${String(r.rss_mb).padStart(5)} MB\n`);
     }
     if (process.argv.includes('--breakdown')) {
       const { importMs, phases } = await breakdown(dir, 3);

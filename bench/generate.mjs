@@ -131,7 +131,8 @@ select
     {%- for w in [7, 30, 90] %}
     sum(amount) over (partition by id order by created_at rows between {{ w }} preceding and current row) as amount_{{ w }}d,
     {%- endfor %}
-    {{ cents_to_dollars('batch_key') }} as batch_value
+    {{ cents_to_dollars('batch_key') }} as batch_value,
+    {{ var('feature_version', 1) }} as feature_version
 from base
 `;
 }
@@ -172,6 +173,8 @@ profile: bench
 model-paths: [models]
 seed-paths: [seeds]
 macro-paths: [macros]
+vars:
+  feature_version: 1
 models:
   bench:
     staging:
