@@ -1,6 +1,7 @@
 /**
- * A build after a one-model SQL edit goes through the compile cache patch and the warehouse gets
- * the edited SQL, on every warehouse; the patched manifest equals a full compile's.
+ * A build after a one-model SQL edit, a macro edit or a var change goes through the compile cache
+ * patch and the warehouse gets the new SQL, on every warehouse; the patched manifest equals a
+ * full compile's.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { loadProject } from '../../src/project/load.js';
 import { ADAPTERS } from '../support/adapters.js';
 import { updateProject, writeProject } from '../support/project.js';
 
+const M = (extra: string) => `{% macro times(col, k) %}({{ col }} * {{ k }}${extra}){% endmacro %}\n`;
 const A = (v: number) => `{{ config(materialized='table') }}\nselect id, ${v} as v from {{ ref('seed_ids') }}`;
 
 for (const a of ADAPTERS) {
@@ -42,6 +44,42 @@ for (const a of ADAPTERS) {
       }
       rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
       expect((await build(fixed)).success).toBe(true);
+      expect(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).toBe(patched);
+    });
+
+    it('a macro edit and a --vars change re-render and build exactly the models that use them', async () => {
+      const dir = writeProject({
+        'profiles.yml': a.profilesYml('demo', a.uniqueSchema('patchuses')),
+        'seeds/seed_ids.csv': 'id\n1\n2\n',
+        'macros/m.sql': M(''),
+        'models/a.sql': "{{ config(materialized='table') }}\nselect id, {{ times('id', var('k', 1)) }} as v from {{ ref('seed_ids') }}",
+        'models/b.sql': "select id, v * 10 as w from {{ ref('a') }}",
+      });
+      const fixed = { projectDir: dir, invocationId: 'inv', runStartedAt: new Date(0) };
+      const changed = () => (JSON.parse(readFileSync(join(dir, 'target', '.strata-cache', 'index.json'), 'utf8').split('\n')[0]!) as { since?: { changed: string[] } }).since?.changed;
+      const rows = async () => {
+        const p = await loadProject({ projectDir: dir });
+        const adapter = await createAdapter(p.target);
+        try {
+          const rel = (name: string) => adapter.dialect.renderRelation({ schema: p.target.schema, identifier: name });
+          const result = await adapter.withConnection((c) => c.query(`select a.id, a.v, b.w from ${rel('a')} a join ${rel('b')} b using (id) order by a.id`));
+          return result.rows.map((r) => [Number(r.id), Number(r.v), Number(r.w)]);
+        } finally {
+          await adapter.close();
+        }
+      };
+      expect((await build(fixed)).success).toBe(true);
+      expect(await rows()).toEqual([[1, 1, 10], [2, 2, 20]]);
+      updateProject(dir, { 'macros/m.sql': M(' + 100') });
+      expect((await build(fixed)).success).toBe(true);
+      expect(changed()).toEqual(['model.demo.a']);
+      expect(await rows()).toEqual([[1, 101, 1010], [2, 102, 1020]]);
+      expect((await build({ ...fixed, vars: { k: 3 } })).success).toBe(true);
+      expect(changed()).toEqual(['model.demo.a']);
+      expect(await rows()).toEqual([[1, 103, 1030], [2, 106, 1060]]);
+      const patched = readFileSync(join(dir, 'target', 'manifest.json'), 'utf8');
+      rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
+      expect((await build({ ...fixed, vars: { k: 3 } })).success).toBe(true);
       expect(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).toBe(patched);
     });
   });
