@@ -1,6 +1,7 @@
 /**
- * A compile cache miss where only model SQL, macro files or vars changed: instead of compiling
- * the project again, the stored entry is patched. The nodes to render again are the changed
+ * A compile cache miss where only model SQL, macro files, seed files or vars changed: instead of
+ * compiling the project again, the stored entry is patched (a seed's new content only changes its
+ * node's checksum). The nodes to render again are the changed
  * model files' and every node that used a changed macro file or var (uses.ts, recorded by the
  * compile that stored the entry and updated by each patch). Each is rendered again (parse, then
  * execute mode) in a context built from the stored manifest; the patch applies only when what
@@ -89,6 +90,28 @@ function sameMacros(registry: MacroRegistry, stored: Manifest['macros']): boolea
   return true;
 }
 
+/** What changed since the stored entry, when a patch can cover it: changed files by kind, changed vars, and the nodes that used a changed macro file or var. */
+interface Changes {
+  models: string[];
+  macros: string[];
+  seeds: string[];
+  vars: string[];
+  users: string[];
+}
+
+function changesSince(stored: StoredInputs, parts: KeyParts): Changes | undefined {
+  if (stored.global !== parts.global || !stored.uses) return undefined;
+  const models = changedFiles(stored.models, parts.models);
+  const macros = changedFiles(stored.macros, parts.macros);
+  const seeds = changedFiles(stored.seeds, parts.seeds);
+  if (!models || !macros || !seeds || models.length > MAX_CHANGED) return undefined;
+  const vars = changedNames(stored.vars, parts.vars);
+  if (models.length + macros.length + seeds.length + vars.length === 0) return undefined;
+  const macroUsers = usersOf(stored.uses.macroFiles, macros);
+  const varUsers = usersOf(stored.uses.vars, vars);
+  return macroUsers && varUsers ? { models, macros, seeds, vars, users: [...macroUsers, ...varUsers] } : undefined;
+}
+
 /**
  * Patch the entry in `cacheDir` to `parts`; true when the entry for `parts.key` is now stored.
  * `project` may have lazy properties: a patch never reads them.
@@ -104,18 +127,48 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
     return false;
   }
   const { header } = found;
-  if (stored.id !== header.id || stored.global !== parts.global || !stored.uses) return false;
-  const changedModels = changedFiles(stored.models, parts.models);
-  const changedMacros = changedFiles(stored.macros, parts.macros);
-  if (!changedModels || !changedMacros || changedModels.length > MAX_CHANGED) return false;
-  const changedVars = changedNames(stored.vars, parts.vars);
-  if (changedModels.length + changedMacros.length + changedVars.length === 0) return false;
-  const macroUsers = usersOf(stored.uses.macroFiles, changedMacros);
-  const varUsers = usersOf(stored.uses.vars, changedVars);
-  if (!macroUsers || !varUsers) return false;
+  const changes = stored.id === header.id ? changesSince(stored, parts) : undefined;
+  if (!changes) return false;
   for (const [name, value] of Object.entries(header.env)) if ((env[name] ?? null) !== value) return false;
   const entry = readEntry(cacheDir, header, found.rest);
   if (!entry) return false;
+  let patch: Patch | undefined;
+  try {
+    patch = renderPatch(entry, changes, parts, project, options, { ...header.env });
+  } catch {
+    patch = undefined; // NoPatch, or a render error: the full compile reports it with its usual context
+  } finally {
+    entry.release();
+  }
+  if (!patch) return false;
+  const { replaced, macros } = patch;
+  const next: EntryHeader = {
+    format: FORMAT, key: parts.key, id: randomUUID(), env: patch.reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys()] },
+  };
+  const artifacts = new Map([...replaced].map(([id, node]) => [id, JSON.stringify(nodeArtifact(node, options.dialect))]));
+  const newMacros = changes.macros.length === 0 ? undefined : { macros: Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m])), dialect: options.dialect };
+  if (!rewriteIndex(cacheDir, found, next, artifacts, replaced, newMacros)) return false;
+  writeInputs(cacheDir, next.id, parts, mergeUses(stored.uses, patch.redone, patch.uses));
+  return true;
+}
+/** The replaced nodes of a patch, the macros it loaded, the env_var() reads (stored with the entry), and what the re-rendered nodes used. */
+interface Patch {
+  replaced: Map<string, ManifestNode>;
+  macros: MacroRegistry;
+  reads: Record<string, string | null>;
+  redone: Set<string>;
+  uses: UseLog;
+}
+
+/** Render the nodes `changes` touch again, in a context built from the stored entry; undefined (or a throw) when the patch cannot cover the change. */
+function renderPatch(
+  entry: NonNullable<ReturnType<typeof readEntry>>,
+  changes: Changes,
+  parts: KeyParts,
+  project: Project,
+  options: CompileOptions,
+  reads: Record<string, string | null>,
+): Patch | undefined {
   const { manifest, facts } = entry;
   const parsed = new Map<string, ManifestNode>();
   const nodeOf = (id: string): ManifestNode => {
@@ -123,7 +176,6 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
     if (!node) parsed.set(id, (node = entry.node(id)!));
     return node;
   };
-
   const byPath = new Map<string, string>();
   const byName = new Map<string, string>();
   for (const [id, s] of facts.summaries) {
@@ -131,10 +183,10 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
     const type = facts.info.get(id)!.resource_type;
     if (type === 'model' || type === 'seed') byName.set(s.name, id);
   }
-  const redo = new Set<string>([...macroUsers, ...varUsers]);
-  for (const path of changedModels) {
+  const redo = new Set<string>(changes.users);
+  for (const path of changes.models) {
     const id = byPath.get(path);
-    if (id === undefined) return false; // a disabled model's file
+    if (id === undefined) return undefined; // a disabled model's file
     redo.add(id);
   }
   const unitTested = new Set<string>();
@@ -142,12 +194,17 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   const isEphemeral = (id: string) => facts.summaries.get(id)?.materialized === 'ephemeral';
   for (const id of redo) {
     const info = facts.info.get(id);
-    if (info?.resource_type !== 'model' || isEphemeral(id) || unitTested.has(id) || info.depends_on.some(isEphemeral)) return false;
+    if (info?.resource_type !== 'model' || isEphemeral(id) || unitTested.has(id) || info.depends_on.some(isEphemeral)) return undefined;
   }
-  const sourceIds = new Map(Object.values(manifest.sources).map((s) => [`${s.source_name}.${s.name}`, s.unique_id]));
+  const replaced = new Map<string, ManifestNode>();
+  // A seed's content is data, never rendered: only its node's checksum changes.
+  for (const path of changes.seeds) {
+    const id = byPath.get(path);
+    if (id === undefined || facts.info.get(id)!.resource_type !== 'seed') return undefined;
+    replaced.set(id, { ...nodeOf(id), checksum: { name: 'sha256', checksum: parts.seeds[path]! } });
+  }
 
-  const reads: Record<string, string | null> = { ...header.env };
-  const recording = recordingEnv(env, reads);
+  const sourceIds = new Map(Object.values(manifest.sources).map((s) => [`${s.source_name}.${s.name}`, s.unique_id]));
   const nunjucksEnv = createEnvironment();
   const uses = new UseRecorder();
   const state: RenderState = { mode: 'parse', uses };
@@ -158,7 +215,7 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
     dialect: options.dialect,
     invocationId: options.invocationId,
     runStartedAt: options.runStartedAt,
-    env: recording,
+    env: recordingEnv(options.env ?? process.env, reads),
     resolveRef: (name, pkgName) => {
       const id = pkgName === undefined || pkgName === project.config.name ? byName.get(name) : undefined;
       if (id === undefined || isEphemeral(id)) throw new NoPatch();
@@ -173,36 +230,20 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
     macroNames: () => macros.functions.keys(),
     doc: (name, from) => docText(docs, name, from?.file),
   }, state);
-  const replaced = new Map<string, ManifestNode>();
-  try {
-    macros = loadMacros(nunjucksEnv, project, (file) => uses.macroFile(file, state.current));
-    if (changedMacros.length > 0 && !sameMacros(macros, manifest.macros)) return false;
-    // The changed macro files' top level, loaded again, may read what changed.
-    const outside = uses.log();
-    if (!usersOf(outside.macroFiles, changedMacros) || !usersOf(outside.vars, changedVars)) return false;
-    const files = new Map(project.files.models.map((f) => [f.path, f]));
-    for (const id of redo) {
-      const previous = nodeOf(id);
-      const file = files.get(previous.original_file_path);
-      if (!file) return false;
-      const node = patchedNode(previous, file.content, file.checksum, nunjucksEnv, state, macros, options);
-      if (!node) return false;
-      replaced.set(id, node);
-    }
-  } catch {
-    return false; // NoPatch, or a render error: the full compile reports it with its usual context
-  } finally {
-    state.current = undefined;
-    entry.release();
+  macros = loadMacros(nunjucksEnv, project, (file) => uses.macroFile(file, state.current));
+  if (changes.macros.length > 0 && !sameMacros(macros, manifest.macros)) return undefined;
+  // The changed macro files' top level, loaded again, may read what changed.
+  const outside = uses.log();
+  if (!usersOf(outside.macroFiles, changes.macros) || !usersOf(outside.vars, changes.vars)) return undefined;
+  const files = new Map(project.files.models.map((f) => [f.path, f]));
+  for (const id of redo) {
+    const previous = nodeOf(id);
+    const file = files.get(previous.original_file_path);
+    const node = file && patchedNode(previous, file.content, file.checksum, nunjucksEnv, state, macros, options);
+    if (!node) return undefined;
+    replaced.set(id, node);
   }
-  const next: EntryHeader = {
-    format: FORMAT, key: parts.key, id: randomUUID(), env: reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys()] },
-  };
-  const artifacts = new Map([...replaced].map(([id, node]) => [id, JSON.stringify(nodeArtifact(node, options.dialect))]));
-  const newMacros = changedMacros.length === 0 ? undefined : { macros: Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m])), dialect: options.dialect };
-  if (!rewriteIndex(cacheDir, found, next, artifacts, replaced, newMacros)) return false;
-  writeInputs(cacheDir, next.id, parts, mergeUses(stored.uses, redo, uses.log()));
-  return true;
+  return { replaced, macros, reads, redone: redo, uses: uses.log() };
 }
 
 /** The stored node with its new code, or undefined when more than its code changed. */

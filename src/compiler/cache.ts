@@ -97,8 +97,8 @@ export function cacheKey(project: CacheKeyInputs, options: Pick<CompileOptions, 
 }
 
 /**
- * The key and what it is made of: `global`, a hash of every input but the model files, macro
- * files and vars; the checksum of each model and macro file; a hash of each var's value.
+ * The key and what it is made of: `global`, a hash of every input but the model, macro and seed
+ * files and vars; the checksum of each model, macro and seed file; a hash of each var's value.
  * Comparing parts tells which of those alone changed (see cache-patch.ts).
  */
 export interface KeyParts {
@@ -106,6 +106,7 @@ export interface KeyParts {
   global: string;
   models: Record<string, string>;
   macros: Record<string, string>;
+  seeds: Record<string, string>;
   vars: Record<string, string>;
 }
 
@@ -127,12 +128,15 @@ export function cacheKeyParts(project: CacheKeyInputs, options: Pick<CompileOpti
   else hash.update(JSON.stringify(project.properties, keyJson));
   const models: Record<string, string> = {};
   const macros: Record<string, string> = {};
+  const seeds: Record<string, string> = {};
+  const own: Record<string, Record<string, string>> = { models, macros, seeds };
   for (const [kind, list] of lists) {
     hash.update(`\0${kind}:${list.length}`);
+    const checksums = Object.hasOwn(own, kind) ? own[kind] : undefined;
     for (const f of list) {
-      if (f.perRun ?? PER_RUN.test(f.content)) return undefined;
-      if (kind === 'models') models[f.path] = f.checksum;
-      else if (kind === 'macros') macros[f.path] = f.checksum;
+      // Seeds are data: their content is never rendered.
+      if (kind !== 'seeds' && (f.perRun ?? PER_RUN.test(f.content))) return undefined;
+      if (checksums) checksums[f.path] = f.checksum;
       else hash.update(`\0${f.path}\0${f.checksum}`);
     }
   }
@@ -140,11 +144,11 @@ export function cacheKeyParts(project: CacheKeyInputs, options: Pick<CompileOpti
   for (const [name, value] of Object.entries(project.vars)) vars[name] = sha256(JSON.stringify(value, keyJson) ?? 'undefined');
   const global = hash.digest('hex');
   const key = createHash('sha256').update(global);
-  for (const [part, record] of [['models', models], ['macros', macros], ['vars', vars]] as const) {
+  for (const [part, record] of [['models', models], ['macros', macros], ['seeds', seeds], ['vars', vars]] as const) {
     key.update(`\0${part}`);
     for (const [name, value] of Object.entries(record)) key.update(`\0${name}\0${value}`);
   }
-  return { key: key.digest('hex'), global, models, macros, vars };
+  return { key: key.digest('hex'), global, models, macros, seeds, vars };
 }
 
 /** JSON.stringify replacer for hashing: Maps and Sets (properties by name) as entry lists, not `{}`. */

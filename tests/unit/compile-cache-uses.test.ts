@@ -19,6 +19,8 @@ const FILES: Record<string, string> = {
   'models/a.sql': "{{ config(materialized='table') }}\nselect id, amount * {{ var('mult') }} as amount from {{ ref('stg') }}",
   'models/b.sql': "select id, {{ gen('k') }} as k from {{ ref('a') }}",
   'models/c.sql': "select id from {{ ref('a') }}",
+  'seeds/s.csv': 'id\n1\n',
+  'models/e.sql': "select id from {{ ref('s') }}",
   'models/d.sql': "{{ config(materialized=var('d_mat', 'view')) }}\nselect id from {{ ref('c') }}",
   'models/props.yml': `version: 2
 models:
@@ -76,6 +78,8 @@ describe('compile cache: a changed macro file or var re-renders exactly its user
     // A macro a test uses, a new macro name, a new macro file: the whole project.
     expect(await edit(dir, 'a macro a test calls', { 'macros/tests.sql': FILES['macros/tests.sql']!.replace('}}0{%', '}}-1{%') })).toBeUndefined();
     expect(await edit(dir, 'a macro added', { 'macros/unused.sql': '{% macro idle(x) %}2{% endmacro %}\n{% macro idle2() %}3{% endmacro %}\n' })).toBeUndefined();
+    // A seed's content is data: its node's checksum is all that changes.
+    expect(await edit(dir, 'a seed file', { 'seeds/s.csv': 'id\n1\n2\n' })).toEqual(['seed.demo.s']);
     expect(await edit(dir, 'a macro file added', { 'macros/more.sql': '{% macro other() %}4{% endmacro %}\n' })).toBeUndefined();
   });
 
