@@ -2,6 +2,7 @@
 import type { ManifestNode } from '../compiler/types.js';
 import { materializations } from '../materializations/index.js';
 import { letsDependentsRun, ranResult, skippedResult } from './node-result.js';
+import { schemaEnsurer } from './run-schemas.js';
 import type { ExecuteContext, ExecuteOptions, Materialization, NodeResult, Plan } from './types.js';
 
 /**
@@ -23,6 +24,7 @@ export function executePlan(
   const dialect = adapter.dialect;
   const total = steps.length;
   const threads = dialect.capabilities.concurrentConnections ? Math.max(1, Math.floor(options.threads)) : 1;
+  const ensureSchema = schemaEnsurer(adapter);
 
   // Indegree counters and child lists: each edge is touched a constant number of times.
   const position = new Map<string, number>();
@@ -111,7 +113,7 @@ export function executePlan(
         if (options.onNodeStart) notify(() => options.onNodeStart!(node, i + 1, total));
         const action = Object.hasOwn(actions, step.action) ? actions[step.action] : undefined;
         if (!action) throw new Error(`nothing knows how to run '${step.action}' (${step.unique_id})`);
-        const ok = await action({ ...ctx, node, fullRefresh: options.fullRefresh });
+        const ok = await action({ ...ctx, node, fullRefresh: options.fullRefresh, ensureSchema });
         result = ranResult(step.unique_id, node, dialect, { started, completed: new Date(), threadId: `Thread-${thread}` }, { ok });
       } catch (error) {
         result = ranResult(step.unique_id, node, dialect, { started, completed: new Date(), threadId: `Thread-${thread}` }, { error });

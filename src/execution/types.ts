@@ -1,5 +1,6 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { Manifest, ManifestNode } from '../compiler/types.js';
+import type { EnsureSchema } from './run-schemas.js';
 
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'pass' | 'fail' | 'warn';
 
@@ -60,6 +61,8 @@ export interface ExecuteContext {
 export interface MaterializeContext extends ExecuteContext {
   node: ManifestNode;
   fullRefresh: boolean;
+  /** Creates the relation's schema at most once per run (executePlan sets it; default: adapter.createSchema every time). */
+  ensureSchema?: EnsureSchema;
 }
 
 export interface MaterializeResult {

@@ -1,5 +1,6 @@
 /** Small SQL helpers shared by materializations; dialect-neutral (quoting comes from the Dialect). */
 import type { Relation } from '../compiler/types.js';
+import type { MaterializeContext } from '../execution/types.js';
 import type { Connection, Dialect, RelationKind } from '../adapters/adapter.js';
 import type { ManifestNode } from '../compiler/types.js';
 
@@ -41,6 +42,11 @@ function hookSql(hooks: unknown): string[] {
 /** Run a node's pre_hook or post_hook statements in order on one connection. */
 export async function runHooks(conn: Connection, node: ManifestNode, which: 'pre_hook' | 'post_hook'): Promise<void> {
   for (const sql of hookSql(node.config[which])) await conn.execute(sql);
+}
+
+/** Make sure the node's schema exists: once per run under executePlan, else every call. */
+export function ensureSchema(ctx: MaterializeContext, relation: Relation): Promise<void> {
+  return ctx.ensureSchema ? ctx.ensureSchema(relation) : ctx.adapter.createSchema(relation.schema, relation.database);
 }
 
 /** Cheap row count of a relation. */

@@ -1,17 +1,18 @@
 /** `view`: replace the relation with a view, atomically. */
 import type { Materialization } from '../execution/types.js';
-import { bodySql, dropSql, executeInTransaction, runHooks, tmpRelation } from './sql.js';
+import { bodySql, dropSql, ensureSchema, executeInTransaction, runHooks, tmpRelation } from './sql.js';
 
 /**
  * Drops whatever holds the name (table or view) and creates the view in one transaction,
  * so a view whose SQL fails leaves the old relation in place (rollback). Without
  * transactional DDL the SQL is first validated as a view under a temporary name.
  */
-export const view: Materialization = async ({ adapter, node }) => {
+export const view: Materialization = async (ctx) => {
+  const { adapter, node } = ctx;
   const { dialect } = adapter;
   const relation = node.relation;
   const body = bodySql(node);
-  await adapter.createSchema(relation.schema, relation.database);
+  await ensureSchema(ctx, relation);
   return adapter.withConnection(async (conn) => {
     await runHooks(conn, node, 'pre_hook');
     if (!dialect.capabilities.transactionalDdl) {
