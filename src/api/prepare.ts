@@ -7,6 +7,7 @@ import { manifestPrefix, writeManifestBody } from '../artifacts/manifest.js';
 import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
 import { cacheKeyParts, compileRecordingEnv, readCacheEntry, writeCacheEntry } from '../compiler/cache.js';
 import { patchEntry, writeInputs } from '../compiler/cache-patch.js';
+import { propertyIndex } from '../compiler/cache-patch-yaml.js';
 import { copyEntryBody } from '../compiler/cache-body.js';
 import { nodeFacts, type NodeFacts } from '../compiler/node-facts.js';
 import { writeCompiled } from '../compiler/write.js';
@@ -54,7 +55,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const env = options.env ?? process.env;
   let hit = key === undefined ? undefined : readCacheEntry(cacheDir, key, env);
   // Only model SQL changed: patch the stored entry instead of compiling everything (cache-patch.ts).
-  const patchOptions = { dialect, invocationId, runStartedAt, env: options.env, targetPath: inputs.config.targetPath };
+  const patchOptions = { dialect, invocationId, runStartedAt, env: options.env, targetPath: inputs.config.targetPath, validators: inputs.validators };
   if (!hit && parts && patchEntry(cacheDir, parts, withLazyProperties(inputs), patchOptions)) hit = readCacheEntry(cacheDir, parts.key, env);
   const loadedBefore = inputs.diagnostics.length;
   let project: Project;
@@ -76,7 +77,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const entryId = compiled && parts !== undefined
     ? writeCacheEntry(cacheDir, { key: parts.key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts, targetPath: project.config.targetPath, dialect })
     : hit?.id;
-  if (compiled && parts !== undefined && entryId !== undefined) writeInputs(cacheDir, entryId, parts, compiled.uses);
+  if (compiled && parts !== undefined && entryId !== undefined) writeInputs(cacheDir, entryId, parts, compiled.uses, propertyIndex(manifest));
   writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId);
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts, entryId, since: hit?.since };
 }

@@ -33,21 +33,25 @@ import { loadMacros, macrosCalledIn, type MacroRegistry } from './macros.js';
 import { relationValue } from './relations.js';
 import type { Manifest, ManifestNode } from './types.js';
 import { mergeUses, OUTSIDE, UseRecorder, type UseLog } from './uses.js';
+import { patchPropertyFiles, type PropertyIndex } from './cache-patch-yaml.js';
+import type { Diagnostic } from '../errors.js';
+import type { Validators } from '../project/validate.js';
 
 const INPUTS = 'inputs.json';
 /** More changed model files than this: compile the project. */
 const MAX_CHANGED = 50;
 
-/** What inputs.json holds: the key parts of entry `id` and what its nodes used. */
+/** What inputs.json holds: the key parts of entry `id`, what its nodes used, and what each properties file describes. */
 interface StoredInputs extends Omit<KeyParts, 'key'> {
   id: string;
   uses: UseLog;
+  propertyIndex: PropertyIndex;
 }
 
-/** Remember the key parts of entry `id` and what its nodes used (what a later patch compares with). */
-export function writeInputs(cacheDir: string, id: string, parts: KeyParts, uses: UseLog): void {
+/** Remember the key parts of entry `id`, what its nodes used and what each properties file describes (what a later patch compares with). */
+export function writeInputs(cacheDir: string, id: string, parts: KeyParts, uses: UseLog, properties: PropertyIndex): void {
   const { key: _key, ...rest } = parts;
-  const stored: StoredInputs = { id, ...rest, uses };
+  const stored: StoredInputs = { id, ...rest, uses, propertyIndex: properties };
   try {
     writeFileAtomic(join(cacheDir, INPUTS), (fd) => writeSync(fd, JSON.stringify(stored)));
   } catch {
@@ -57,6 +61,21 @@ export function writeInputs(cacheDir: string, id: string, parts: KeyParts, uses:
 
 /** Thrown inside a render to abandon the patch (a ref or source the stored manifest cannot answer); caught with any render error. */
 class NoPatch extends Error {}
+
+function throwNoPatch(): never {
+  throw new NoPatch();
+}
+
+/** What a patch needs beyond a compile's options: the target path and the properties validators. */
+export type PatchOptions = CompileOptions & { targetPath: string; validators: Validators };
+
+/** A description rendered as the compile renders it: only with Jinja in it, outside any node. */
+function describe(env: ReturnType<typeof createEnvironment>, state: RenderState, text: string | undefined, file: string): string {
+  if (!text) return '';
+  if (!text.includes('{{') && !text.includes('{%')) return text;
+  state.current = undefined;
+  return renderTemplate(compileTemplate(env, text, file), file).trim();
+}
 
 /** Names whose value differs between two records (added and removed ones included). */
 function changedNames(before: Record<string, string>, after: Record<string, string>): string[] {
@@ -95,28 +114,30 @@ interface Changes {
   models: string[];
   macros: string[];
   seeds: string[];
+  properties: string[];
   vars: string[];
   users: string[];
 }
 
 function changesSince(stored: StoredInputs, parts: KeyParts): Changes | undefined {
-  if (stored.global !== parts.global || !stored.uses) return undefined;
+  if (stored.global !== parts.global || !stored.uses || !stored.propertyIndex) return undefined;
   const models = changedFiles(stored.models, parts.models);
   const macros = changedFiles(stored.macros, parts.macros);
   const seeds = changedFiles(stored.seeds, parts.seeds);
-  if (!models || !macros || !seeds || models.length > MAX_CHANGED) return undefined;
+  const properties = changedFiles(stored.properties, parts.properties);
+  if (!models || !macros || !seeds || !properties || models.length + properties.length > MAX_CHANGED) return undefined;
   const vars = changedNames(stored.vars, parts.vars);
-  if (models.length + macros.length + seeds.length + vars.length === 0) return undefined;
+  if (models.length + macros.length + seeds.length + properties.length + vars.length === 0) return undefined;
   const macroUsers = usersOf(stored.uses.macroFiles, macros);
   const varUsers = usersOf(stored.uses.vars, vars);
-  return macroUsers && varUsers ? { models, macros, seeds, vars, users: [...macroUsers, ...varUsers] } : undefined;
+  return macroUsers && varUsers ? { models, macros, seeds, properties, vars, users: [...macroUsers, ...varUsers] } : undefined;
 }
 
 /**
  * Patch the entry in `cacheDir` to `parts`; true when the entry for `parts.key` is now stored.
  * `project` may have lazy properties: a patch never reads them.
  */
-export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, options: CompileOptions & { targetPath: string }): boolean {
+export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, options: PatchOptions): boolean {
   const env = options.env ?? process.env;
   const found = readHeader(cacheDir);
   if (!found) return false;
@@ -134,7 +155,7 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   if (!entry) return false;
   let patch: Patch | undefined;
   try {
-    patch = renderPatch(entry, changes, parts, project, options, { ...header.env });
+    patch = renderPatch(entry, changes, parts, project, options, { ...header.env }, { diagnostics: header.diagnostics, index: stored.propertyIndex });
   } catch {
     patch = undefined; // NoPatch, or a render error: the full compile reports it with its usual context
   } finally {
@@ -148,7 +169,7 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   const artifacts = new Map([...replaced].map(([id, node]) => [id, JSON.stringify(nodeArtifact(node, options.dialect))]));
   const newMacros = changes.macros.length === 0 ? undefined : { macros: Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m])), dialect: options.dialect };
   if (!rewriteIndex(cacheDir, found, next, artifacts, replaced, newMacros)) return false;
-  writeInputs(cacheDir, next.id, parts, mergeUses(stored.uses, patch.redone, patch.uses));
+  writeInputs(cacheDir, next.id, parts, mergeUses(stored.uses, patch.redone, patch.uses), stored.propertyIndex);
   return true;
 }
 /** The replaced nodes of a patch, the macros it loaded, the env_var() reads (stored with the entry), and what the re-rendered nodes used. */
@@ -166,8 +187,9 @@ function renderPatch(
   changes: Changes,
   parts: KeyParts,
   project: Project,
-  options: CompileOptions,
+  options: PatchOptions,
   reads: Record<string, string | null>,
+  stored: { diagnostics: Diagnostic[]; index: PropertyIndex },
 ): Patch | undefined {
   const { manifest, facts } = entry;
   const parsed = new Map<string, ManifestNode>();
@@ -243,7 +265,30 @@ function renderPatch(
     if (!node) return undefined;
     replaced.set(id, node);
   }
-  return { replaced, macros, reads, redone: redo, uses: uses.log() };
+  const redone = new Set(redo);
+  if (changes.properties.length > 0) {
+    state.current = undefined;
+    state.mode = 'execute'; // as when a compile renders descriptions and builds tests
+    const described = patchPropertyFiles({
+      project, dialect: options.dialect, env: nunjucksEnv, state, macros, validators: options.validators,
+      index: stored.index, diagnostics: stored.diagnostics, manifest, facts,
+      refId: (name, pkgName) => {
+        const id = pkgName === undefined || pkgName === project.config.name ? byName.get(name) : undefined;
+        if (id === undefined || isEphemeral(id)) throw new NoPatch();
+        return id;
+      },
+      sourceId: (src, table) => sourceIds.get(`${src}.${table}`) ?? throwNoPatch(),
+      inject: (sql, parents) => (parents.some(isEphemeral) ? throwNoPatch() : sql),
+      current: (id) => replaced.get(id) ?? nodeOf(id),
+      render: (text, file) => describe(nunjucksEnv, state, text, file),
+    }, changes.properties);
+    if (!described) return undefined;
+    for (const [id, node] of described) {
+      replaced.set(id, node);
+      if (node.resource_type === 'test') redone.add(id);
+    }
+  }
+  return { replaced, macros, reads, redone, uses: uses.log() };
 }
 
 /** The stored node with its new code, or undefined when more than its code changed. */

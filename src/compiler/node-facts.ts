@@ -59,7 +59,8 @@ export function nodeFacts(manifest: Manifest, dialect: Dialect): NodeFacts {
   };
 }
 
-function summarize(node: ManifestNode, dialect: Dialect): NodeSummary {
+/** What ls and selection need of a node (stored per node in the cache index). */
+export function summarize(node: ManifestNode, dialect: Dialect): NodeSummary {
   return {
     unique_id: node.unique_id,
     name: node.name,

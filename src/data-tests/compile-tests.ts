@@ -87,10 +87,8 @@ export function auditRelation(project: Project, name: string): Relation {
  * nodes and disabled tests are left out. Throws UserError at the YAML line of a bad declaration.
  */
 export function addDataTests(manifest: Manifest, ctx: TestCompileContext): void {
-  const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set(), files: new Map(), shapes: new Map(), relations: new Map(), auditSchema: auditRelation(ctx.project, '').schema };
+  const s = testBuildState(manifest, ctx, []);
   const tests: ManifestNode[] = [];
-  // Singular tests are named by their files: their names are taken before generic names are made.
-  for (const file of ctx.project.files.tests) s.taken.add(baseName(file.relPath).name);
   for (const d of collectDeclarations(ctx.project, manifest)) {
     const node = buildGenericTest(s, d);
     if (node) tests.push(node);
@@ -113,6 +111,17 @@ export function addDataTests(manifest: Manifest, ctx: TestCompileContext): void 
     }
   }
   for (const children of touched) children.sort();
+}
+
+/**
+ * The state generic and singular tests of one compile are built in. Singular tests are named by
+ * their files: their names are taken before generic names are made, as are `taken` (for building
+ * some declarations again, in a cache patch: the names of the tests declared before them).
+ */
+export function testBuildState(manifest: Manifest, ctx: TestCompileContext, taken: Iterable<string>): TestBuildState {
+  const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set(taken), files: new Map(), shapes: new Map(), relations: new Map(), auditSchema: auditRelation(ctx.project, '').schema };
+  for (const file of ctx.project.files.tests) s.taken.add(baseName(file.relPath).name);
+  return s;
 }
 
 function baseName(relPath: string): { name: string; dirs: string[] } {

@@ -1,0 +1,128 @@
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { prepare, selectIds, writeCompiledFor } from '../../src/api/prepare.js';
+import { updateProject, writeProject } from '../support/project.js';
+
+/**
+ * A changed properties YAML file patches the cache entry (cache-patch-yaml.ts) when the graph and
+ * every config stay as they were: the models it describes get their new descriptions and columns,
+ * its tests are built again. What a patch yields is byte for byte what a full compile yields.
+ */
+const SCHEMA_A = `version: 2
+models:
+  - name: a
+    description: "Orders, one row per id."
+    columns:
+      - name: id
+        description: Primary key.
+        data_tests: [unique, not_null]
+      - name: status
+        data_tests:
+          - accepted_values:
+              values: [open, closed]
+  - name: b
+    description: "{{ doc('b_doc') }}"
+    data_tests:
+      - relationships: {column_name: id, to: "ref('a')", field: id}
+`;
+const SCHEMA_C = `version: 2
+models:
+  - name: c
+    columns:
+      - name: id
+        data_tests: [not_null]
+`;
+const FILES: Record<string, string> = {
+  'models/sources.yml': 'version: 2\nsources:\n  - name: raw\n    schema: raw_data\n    tables:\n      - name: orders\n',
+  'models/docs.md': '{% docs b_doc %}B, from the docs.{% enddocs %}\n',
+  'models/stg.sql': "select id, status from {{ source('raw', 'orders') }}",
+  'models/a.sql': "{{ config(materialized='table') }}\nselect id, status from {{ ref('stg') }}",
+  'models/b.sql': "select id from {{ ref('a') }}",
+  'models/c.sql': "select id from {{ ref('b') }}",
+  'models/schema_a.yml': SCHEMA_A,
+  'models/schema_c.yml': SCHEMA_C,
+  'tests/no_negative_ids.sql': "select * from {{ ref('a') }} where id < 0",
+};
+
+const FIXED = { invocationId: 'inv', runStartedAt: new Date(0) };
+
+function compiledFiles(dir: string): Record<string, string> {
+  const root = join(dir, 'target', 'compiled');
+  const out: Record<string, string> = {};
+  const walk = (at: string): void => {
+    for (const e of readdirSync(at, { withFileTypes: true })) {
+      const path = join(at, e.name);
+      if (e.isDirectory()) walk(path);
+      else if (e.name.endsWith('.sql')) out[relative(root, path)] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+async function compileRun(dir: string) {
+  const p = await prepare({ projectDir: dir, ...FIXED });
+  writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test', 'unit_test']));
+  const patched = p.since?.changed.map((id) => id.replace(/^(model|test)\.demo\./, '$1:')).sort();
+  return { patched, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files: compiledFiles(dir) };
+}
+
+/** Apply an edit, compile through the cache, and compare with a compile without it; returns the replaced nodes. */
+async function edit(dir: string, what: string, files: Record<string, string>) {
+  updateProject(dir, files);
+  const run = await compileRun(dir);
+  rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
+  rmSync(join(dir, 'target', 'compiled'), { recursive: true, force: true });
+  const expected = await compileRun(dir);
+  expect(expected.patched, what).toBeUndefined();
+  expect(run.manifestJson, what).toBe(expected.manifestJson);
+  expect(run.inMemory, what).toBe(expected.inMemory);
+  // Files of tests that no longer exist stay behind (as with any compile): compare the current ones.
+  expect(Object.fromEntries(Object.keys(expected.files).map((f) => [f, run.files[f]])), what).toEqual(expected.files);
+  return run.patched;
+}
+
+describe('compile cache: a changed properties YAML file', () => {
+  it('patches descriptions, columns and test configs; anything that changes the graph or a config compiles everything', async () => {
+    const dir = writeProject(FILES);
+    await compileRun(dir);
+    expect(await edit(dir, 'a model description', { 'models/schema_a.yml': SCHEMA_A.replace('one row per id', 'one row per order id') })).toEqual(['model:a']);
+    // A line added above the tests: they are built again (their YAML line is part of them).
+    const moved = SCHEMA_A.replace('        description: Primary key.\n', '        description: >\n          Primary key,\n          never null.\n');
+    const patched = await edit(dir, 'a column description over more lines', { 'models/schema_a.yml': moved });
+    expect(patched).toContain('model:a');
+    expect(patched).toContain('test:accepted_values_a_status__open__closed');
+    expect(patched).toContain('test:relationships_b_id__id__ref_a_');
+    expect(await edit(dir, 'a test config', {
+      'models/schema_c.yml': SCHEMA_C.replace('data_tests: [not_null]', 'data_tests:\n          - not_null:\n              config: {severity: warn}'),
+    })).toEqual(['test:not_null_c_id']);
+    expect(await edit(dir, 'two files and a model at once', {
+      'models/schema_a.yml': moved.replace('Orders,', 'All orders,'), 'models/schema_c.yml': SCHEMA_C.replace('- name: id', '- name: id\n        description: The id.'),
+      'models/c.sql': "select id, 1 as one from {{ ref('b') }}",
+    })).toEqual(['model:a', 'model:c', 'test:not_null_c_id']);
+
+    const base = (await compileRun(dir)).patched; // a plain hit now
+    expect(base).toBeUndefined();
+    const fallbacks: Array<[string, Record<string, string>]> = [
+      ['a test added', { 'models/schema_c.yml': SCHEMA_C.replace('[not_null]', '[not_null, unique]') }],
+      ['test arguments (the test name changes)', { 'models/schema_a.yml': SCHEMA_A.replace('[open, closed]', '[open, closed, void]') }],
+      ['a YAML config', { 'models/schema_c.yml': SCHEMA_C.replace('  - name: c\n', '  - name: c\n    config: {materialized: table}\n') }],
+      ['model-level tags', { 'models/schema_c.yml': SCHEMA_C.replace('  - name: c\n', '  - name: c\n    tags: [t]\n') }],
+      ['a model losing its properties', { 'models/schema_a.yml': SCHEMA_A.slice(0, SCHEMA_A.indexOf('  - name: b')) }],
+      ['a relationships target', { 'models/schema_a.yml': SCHEMA_A.replace("to: \"ref('a')\"", "to: \"ref('stg')\"") }],
+      ['a sources file', { 'models/sources.yml': FILES['models/sources.yml']!.replace('raw_data', 'raw2') }],
+      ['a model described in two files', { 'models/schema_c.yml': `${SCHEMA_C}  - name: b\n    description: again\n` }],
+    ];
+    for (const [what, files] of fallbacks) {
+      updateProject(dir, { 'models/schema_a.yml': SCHEMA_A, 'models/schema_c.yml': SCHEMA_C, 'models/sources.yml': FILES['models/sources.yml']! });
+      await compileRun(dir);
+      if (what === 'a model described in two files') {
+        updateProject(dir, files);
+        await expect(prepare({ projectDir: dir, ...FIXED }), what).rejects.toThrow(/defined twice|twice|duplicate/i);
+        continue;
+      }
+      expect(await edit(dir, what, files), what).toBeUndefined();
+    }
+  });
+});
