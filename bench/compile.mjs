@@ -17,7 +17,8 @@
  * `compile (1 edit)` appends a comment to one model before every run (the cache patch path);
  * `compile (macro edit)` appends a comment to macros/utils.sql (its users, every staging and
  * feature model, are rendered again); `compile (var change)` changes the var every feature
- * model reads, in project.yml.
+ * model reads, in project.yml; `compile (yaml edit)` changes one model's description in a
+ * properties file (the file is parsed alone and its 100 models' tests built again).
  */
 import { spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -114,6 +115,8 @@ try {
     // The macro file every staging and feature model calls, and the var every feature model reads.
     const macroEdit = () => appendFileSync(join(dir, 'macros', 'utils.sql'), `\n{# edit ${++edits} #}`);
     const projectYml = join(dir, 'project.yml');
+    const schemaYml = join(dir, 'models', 'marts', 'group_0000', '_schema.yml');
+    const yamlEdit = () => writeFileSync(schemaYml, readFileSync(schemaYml, 'utf8').replace(/one row per id\.( \(\d+\))?/, `one row per id. (${++edits})`));
     const varChange = () => writeFileSync(projectYml, readFileSync(projectYml, 'utf8').replace(/feature_version: \d+/, `feature_version: ${++edits}`));
     const rows = [
       ['compile (cold)', ['compile', ...base], cold],
@@ -121,6 +124,7 @@ try {
       ['compile (1 edit)', ['compile', ...base], edit],
       ['compile (macro edit)', ['compile', ...base], macroEdit],
       ['compile (var change)', ['compile', ...base], varChange],
+      ['compile (yaml edit)', ['compile', ...base], yamlEdit],
       ['ls', ['ls', ...base]],
       ['ls -s tag:x+', ['ls', '-s', 'tag:x+', ...base]],
     ]

@@ -1,21 +1,24 @@
 /**
- * A compile cache miss where only model SQL, macro files, seed files or vars changed: instead of
- * compiling the project again, the stored entry is patched (a seed's new content only changes its
- * node's checksum). The nodes to render again are the changed
- * model files' and every node that used a changed macro file or var (uses.ts, recorded by the
- * compile that stored the entry and updated by each patch). Each is rendered again (parse, then
- * execute mode) in a context built from the stored manifest; the patch applies only when what
- * the model tells the rest of the project is unchanged — its refs and sources (so the graph), its
- * own config() calls (so its config and relation, hence every dependent's SQL and every test on
- * it) — and it is a model that is not ephemeral, reads no ephemeral model and has no unit test
- * (those embed its SQL elsewhere). A changed macro file must define the same macros (names, files)
- * and must not have been used outside any node's render (a description, generate_schema_name, a
- * macro file's top level); the same holds for a changed var. Then the nodes' raw code, checksum,
- * macros and compiled SQL are replaced (and manifest.macros, for their lines and arguments), and
- * the entry is written again by copying every other node's bytes. Anything else (a new file, a
- * YAML, seed, config, profile or env change, a new ref, an unknown one, a test using what
- * changed, a render error) returns false: the caller compiles the whole project, which also
- * reports errors the usual way.
+ * A compile cache miss where only model SQL, macro files, seed files, properties YAML or vars
+ * changed: instead of compiling the project again, the stored entry is patched.
+ *
+ * The nodes to render again are the changed model files' and every node that used a changed macro
+ * file or var (uses.ts, recorded by the compile that stored the entry and updated by each patch).
+ * Each is rendered again (parse, then execute mode) in a context built from the stored manifest;
+ * the patch applies only when what the model tells the rest of the project is unchanged — its refs
+ * and sources (so the graph), its own config() calls (so its config and relation, hence every
+ * dependent's SQL and every test on it) — and it is a model that is not ephemeral, reads no
+ * ephemeral model and has no unit test (those embed its SQL elsewhere). A changed macro file must
+ * define the same macros (names, files) and must not have been used outside any node's render (a
+ * description, generate_schema_name, a macro file's top level); the same holds for a changed var.
+ * A seed's new content changes its node's checksum only. A changed properties file is handled by
+ * cache-patch-yaml.ts (descriptions, columns and its tests, when the graph and configs stay).
+ *
+ * Then the replaced nodes (and manifest.macros, for their lines and arguments) are written, and
+ * every other node's bytes copied. Anything else (a new or removed file, docs, a singular test,
+ * project or profile config, an env var change, a new ref, a test using what changed, a render
+ * error) returns false: the caller compiles the whole project, which also reports errors the
+ * usual way.
  */
 import { readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
