@@ -27,8 +27,13 @@ interface Header {
    * the recording keeps the mtime but not the count).
    */
   pending?: Record<string, [number, number]>;
-  /** Every file of the compile `token` names was written, into these directories. */
-  complete?: { token: string; dirs: string[] };
+  /**
+   * Every file of the compile `token` names was written, into these directories. `digest`
+   * (compiledDigest of that compile, when known) lets a later compile with another token but
+   * the same files and SQL be confirmed by directory mtimes alone (a cold compile of an
+   * unchanged project).
+   */
+  complete?: { token: string; dirs: string[]; digest?: string };
 }
 
 interface Stored extends Header {
@@ -89,6 +94,13 @@ export class WrittenIndex {
     return { base, overrides };
   }
 
+  /** The bytes after line 1 (lines 2 and 3, as stored), or undefined when there is no line 2. */
+  private restBytes(): Buffer | undefined {
+    const bytes = readFileSync(this.path);
+    const first = bytes.indexOf(10);
+    return first < 0 ? undefined : bytes.subarray(first + 1);
+  }
+
   /** Record `key` as written with `hash` by a caller that knows its content changed (no lookup). */
   assumeChanged(key: string, hash: string, file: string): void {
     this.dirsOfRun.add(dirname(file));
@@ -121,6 +133,24 @@ export class WrittenIndex {
     return complete.dirs.every((dir) => this.settled(this.absolute(dir)));
   }
 
+  /** The digest the recorded complete compile was written with, if any (see Header.complete). */
+  completeDigest(): string | undefined {
+    return this.stored.complete?.digest;
+  }
+
+  /**
+   * Whether the recorded complete compile had exactly these files and SQL (`digest`) and no
+   * directory holding them has changed since: then record the compile `token` as complete in
+   * its place (saved at once) and nothing needs checking file by file.
+   */
+  adoptIfSame(token: string, digest: string): boolean {
+    const complete = this.stored.complete;
+    if (complete?.digest !== digest || !complete.dirs.every((dir) => this.settled(this.absolute(dir)))) return false;
+    for (const dir of complete.dirs) this.dirsOfRun.add(this.absolute(dir));
+    this.save(token, digest);
+    return true;
+  }
+
   /** Whether `key` was last written with `hash` and its file (absolute path) is still there. */
   unchanged(key: string, hash: string, file: string): boolean {
     const dir = dirname(file);
@@ -145,9 +175,9 @@ export class WrittenIndex {
 
   /**
    * Save when anything changed (or there was no index). `completeToken`: this run checked every
-   * file of that compile (see isComplete).
+   * file of that compile (see isComplete); `digest`: that compile's compiledDigest, when known.
    */
-  save(completeToken?: string): void {
+  save(completeToken?: string, digest?: string): void {
     let filesChanged = this.updates.size > 0;
     let dirty = !this.found || filesChanged;
     const now = Date.now();
@@ -191,8 +221,9 @@ export class WrittenIndex {
     }
     if (completeToken !== undefined) {
       const dirs = [...this.dirsOfRun].map((d) => this.dirKey(d)).sort();
-      if (this.stored.complete?.token !== completeToken || this.stored.complete.dirs.join('\0') !== dirs.join('\0')) {
-        this.stored.complete = { token: completeToken, dirs };
+      const was = this.stored.complete;
+      if (was?.token !== completeToken || was.digest !== digest || was.dirs.join('\0') !== dirs.join('\0')) {
+        this.stored.complete = digest === undefined ? { token: completeToken, dirs } : { token: completeToken, dirs, digest };
         dirty = true;
       }
     } else if (filesChanged && this.stored.complete) {
@@ -201,6 +232,14 @@ export class WrittenIndex {
     if (!dirty) return;
     const { files: _files, ...header } = this.stored;
     mkdirSync(this.root, { recursive: true });
+    if (this.parseFiles && this.lines && this.updates.size === 0) {
+      // Hashes never parsed and none written: lines 2 and 3 are kept byte for byte (not decoded).
+      const rest = this.restBytes();
+      if (rest) {
+        writeFileSync(this.path, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), rest]));
+        return;
+      }
+    }
     if (this.parseFiles && this.lines) {
       // Hashes never parsed this run: keep line 2 as it is and add the updates to line 3
       // (folded into line 2 once it holds more than MAX_OVERRIDES).

@@ -116,7 +116,7 @@ describe('writeCompiled', () => {
     age();
     expect(writeCompiled(m, dir, 'target', undefined, real, 'T1')).toBe(0); // directories recorded now
     const header = JSON.parse(readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8').split('\n')[0]!) as { complete?: { token: string; dirs: string[] } };
-    expect(header.complete).toEqual({ token: 'T1', dirs: ['demo/models', 'demo/models/sub'] });
+    expect(header.complete).toEqual({ token: 'T1', dirs: ['demo/models', 'demo/models/sub'], digest: expect.any(String) });
     // Same token, directories unchanged: no file is looked at (the token vouches for the hashes).
     expect(writeCompiled(m, dir, 'target', undefined, known(['x', 'y']), 'T1')).toBe(0);
     // Another token: checked file by file (both hashes differ from what was written).
