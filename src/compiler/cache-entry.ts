@@ -184,11 +184,11 @@ export function readEntry(
   // The first reads fetch their own bytes (a command that reads a few nodes never loads the
   // body); past FEW_READS the whole body is read once.
   let reads = 0;
-  const parse = <T>(at: number, length: number): T => {
+  const parse = <T>(at: number, length: number, alone = false): T => {
     if (!body) {
       const open = held.fd;
       if (open === undefined) throw new Error('compile cache entry read after release');
-      if (reads < FEW_READS) {
+      if (alone || reads < FEW_READS) {
         reads += 1;
         return JSON.parse(readRange(open, at, length).toString('utf8')) as T;
       }
@@ -226,7 +226,7 @@ export function readEntry(
     ranges ??= JSON.parse(rangesText!()) as number[];
     return [ranges[2 * i]!, ranges[2 * i + 1]!];
   };
-  const nodeAt = (i: number): ManifestNode => nodeFromArtifact(parse(...range(i)), index.shapes[index.shape[i]!]);
+  const nodeAt = (i: number, alone = false): ManifestNode => nodeFromArtifact(parse(...range(i), alone), index.shapes[index.shape[i]!]);
   const manifest = {} as Record<string, unknown>;
   const small = index.manifest as Record<string, unknown>;
   for (const key of index.keys) {
@@ -236,11 +236,14 @@ export function readEntry(
   }
   unread.register(manifest, held);
   let position: Map<string, number> | undefined;
-  /** One node parsed on its own (not kept), without building the lazy `nodes` record. */
+  /**
+   * One node parsed on its own (not kept), without building the lazy `nodes` record, from its own
+   * bytes unless the body is loaded (a patch reads a few hundred nodes of 40,000).
+   */
   const node = (id: string): ManifestNode | undefined => {
     position ??= new Map(ids.map((x, i) => [x, i]));
     const i = position.get(id);
-    return i === undefined ? undefined : nodeAt(i);
+    return i === undefined ? undefined : nodeAt(i, true);
   };
   /** Done with this entry's body: close its descriptor in the background (reads after this fail). */
   const release = () => {

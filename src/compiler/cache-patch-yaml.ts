@@ -113,9 +113,12 @@ function rebuildTests(ctx: PropertyPatchContext, props: ProjectProperties, store
   }
   const { project } = ctx;
   const scoped: Project = { root: project.root, config: project.config, target: project.target, vars: project.vars, files: project.files, diagnostics: [], properties: props };
-  const s = testBuildState(ctx.manifest, { ...ctx, project: scoped }, before);
+  // The nodes the tests read (their models, relationships targets) one by one: not the whole record.
+  const nodes = new Proxy({} as Manifest['nodes'], { get: (_, id) => (typeof id === 'string' && ctx.facts.info.has(id) ? ctx.current(id) : undefined) });
+  const manifest = { projectName: ctx.manifest.projectName, adapterType: ctx.manifest.adapterType, sources: ctx.manifest.sources, nodes } as Manifest;
+  const s = testBuildState(manifest, { ...ctx, project: scoped }, before);
   const built: ManifestNode[] = [];
-  for (const d of collectDeclarations(scoped, ctx.manifest)) {
+  for (const d of collectDeclarations(scoped, manifest)) {
     const node = buildGenericTest(s, d);
     if (!node) return undefined; // a test disabled now: one node fewer
     built.push(node);
