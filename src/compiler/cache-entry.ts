@@ -69,6 +69,12 @@ interface IndexMain {
   shape: number[];
 }
 
+/** A node's graph facts as index.json stores them: ids as positions in `at` (unknown ids as strings). */
+function infoRow(i: MemberInfo, at: ReadonlyMap<string, number>): IndexMain['info'][number] {
+  const ref = (id: string): number | string => at.get(id) ?? id;
+  return [TYPES.indexOf(i.resource_type), i.enabled ? 1 : 0, i.depends_on.map(ref), i.attached_node === undefined ? -1 : ref(i.attached_node)];
+}
+
 /** Node ids then source ids: what depends_on, attached nodes and the order point into by position. */
 function positioned(ids: string[], manifest: Pick<Manifest, 'sources'>): string[] {
   return [...ids, ...Object.keys(manifest.sources)];
@@ -99,8 +105,7 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   const info: IndexMain['info'] = [];
   const compiled: Array<string | null> = [];
   for (const id of ids) {
-    const i = facts.info.get(id) ?? memberInfo(manifest.nodes[id]!);
-    info.push([TYPES.indexOf(i.resource_type), i.enabled ? 1 : 0, i.depends_on.map(ref), i.attached_node === undefined ? -1 : ref(i.attached_node)]);
+    info.push(infoRow(facts.info.get(id) ?? memberInfo(manifest.nodes[id]!), at));
     const sql = facts.compiled.get(id);
     const path = sql?.path;
     compiled.push(path === undefined ? null : path.startsWith(pathPrefix) ? path.slice(pathPrefix.length) : `/${path}`, sql ? sql.hash : null);
@@ -260,22 +265,27 @@ function lazyNodes(ids: string[], parse: (i: number) => ManifestNode): Record<st
   return nodes;
 }
 
+/** What a patch changes in a stored entry (see rewriteIndex). */
+export interface EntryPatch {
+  /** Replaced nodes' manifest.json text. */
+  artifacts: ReadonlyMap<string, string>;
+  /** The replaced nodes (for their SQL hashes). */
+  nodes: ReadonlyMap<string, ManifestNode>;
+  /** New manifest.macros. */
+  macros?: { macros: Manifest['macros']; dialect: Dialect };
+  /** New dependencies: every node's graph facts, the topological order, and the two maps. */
+  graph?: { info: ReadonlyMap<string, MemberInfo>; order: string[]; parent_map: Manifest['parent_map']; child_map: Manifest['child_map'] };
+}
+
 /**
- * Store entry `next` as the entry `found` with some nodes replaced (`artifacts`: their
- * manifest.json text; `nodes`: the nodes, for their SQL hashes) and, with `macros`, the
- * manifest's macros: every other byte of the body is copied and byte ranges shifted. The graph,
- * order, summaries and node key orders must be unchanged (cache-patch.ts guarantees it). False
- * when the stored files do not fit together.
+ * Store entry `next` as the entry `found` with some nodes replaced and, per `patch`, the
+ * manifest's macros or the graph: every other byte of the body is copied and byte ranges shifted.
+ * The set and order of nodes, their summaries and key orders must be unchanged (cache-patch.ts
+ * guarantees it). False when the stored files do not fit together.
  */
-export function rewriteIndex(
-  dir: string,
-  found: { header: EntryHeader; rest: IndexLines },
-  next: EntryHeader,
-  artifacts: ReadonlyMap<string, string>,
-  nodes: ReadonlyMap<string, ManifestNode>,
-  macros?: { macros: Manifest['macros']; dialect: Dialect },
-): boolean {
+export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: IndexLines }, next: EntryHeader, patch: EntryPatch): boolean {
   const { rest } = found;
+  const { artifacts, nodes, macros, graph } = patch;
   if (rest.count !== 4) return false;
   const main = JSON.parse(rest.text(1)) as IndexMain;
   const ranges = JSON.parse(rest.text(2)) as number[];
@@ -285,44 +295,65 @@ export function rewriteIndex(
   const oldHead = Buffer.byteLength(`${found.header.id}\n`);
   const head = `${next.id}\n`;
   let delta = Buffer.byteLength(head) - oldHead;
+  const old = main.maps;
+  let maps: IndexMain['maps'] | undefined;
   try {
     writeFileAtomic(join(dir, BODY), (out) => {
-      writeSync(out, head);
       let cursor = oldHead;
-      for (let i = 0; i < main.ids.length; i++) {
-        const id = main.ids[i]!;
-        const at = ranges[2 * i]!;
-        const length = ranges[2 * i + 1]!;
-        ranges[2 * i] = at + delta;
-        const text = artifacts.get(id);
-        if (text === undefined) continue;
-        copyRange(fd, cursor, at, out);
+      let written = writeSync(out, head);
+      const put = (text: string): [number, number] => {
         const bytes = Buffer.from(text);
-        writeSync(out, bytes);
-        cursor = at + length;
-        delta += bytes.length - length;
-        ranges[2 * i + 1] = bytes.length;
-        const sql = nodes.get(id)?.compiled_code;
+        const at = written;
+        written += writeSync(out, bytes);
+        return [at, bytes.length];
+      };
+      const copyTo = (to: number) => {
+        copyRange(fd, cursor, to, out);
+        written += to - cursor;
+        cursor = to;
+      };
+      for (let i = 0; i < main.ids.length; i++) {
+        const text = artifacts.get(main.ids[i]!);
+        const at = ranges[2 * i]!;
+        ranges[2 * i] = at + delta;
+        if (text === undefined) continue;
+        copyTo(at);
+        const [, length] = put(text);
+        cursor = at + ranges[2 * i + 1]!;
+        delta += length - ranges[2 * i + 1]!;
+        ranges[2 * i + 1] = length;
+        const sql = nodes.get(main.ids[i]!)?.compiled_code;
         if (sql !== undefined) compiled[2 * i + 1] = sha256(sql);
       }
-      const [middleAt, middleLength] = main.maps.middle;
-      main.maps.middle = [middleAt + delta, middleLength];
+      let middle: [number, number] = [old.middle[0] + delta, old.middle[1]];
       if (macros) {
         main.manifest.macros = macros.macros;
-        copyRange(fd, cursor, middleAt, out);
-        const bytes = Buffer.from(manifestMiddle(main.manifest, macros.dialect));
-        writeSync(out, bytes);
-        cursor = middleAt + middleLength;
-        delta += bytes.length - middleLength;
-        main.maps.middle[1] = bytes.length;
+        copyTo(old.middle[0]);
+        middle = put(manifestMiddle(main.manifest, macros.dialect));
+        cursor = old.middle[0] + old.middle[1];
       }
-      copyRange(fd, cursor, main.maps.end, out);
+      if (graph) {
+        copyTo(old.parent_map[0]);
+        const parentMap = put(JSON.stringify(graph.parent_map));
+        put(',"child_map":');
+        const childMap = put(JSON.stringify(graph.child_map));
+        put('}\n');
+        maps = { middle, parent_map: parentMap, child_map: childMap, end: written };
+      } else {
+        copyTo(old.end);
+        const shift = ([at, length]: [number, number]): [number, number] => [at + written - old.end, length];
+        maps = { middle, parent_map: shift(old.parent_map), child_map: shift(old.child_map), end: written };
+      }
     }, { freeOldLater: true });
   } finally {
     close(fd, () => {}); // in the background: the last close of a replaced body frees its blocks
   }
-  const shift = ([at, length]: [number, number]): [number, number] => [at + delta, length];
-  main.maps = { middle: main.maps.middle, parent_map: shift(main.maps.parent_map), child_map: shift(main.maps.child_map), end: main.maps.end + delta };
+  main.maps = maps!;
+  if (graph) {
+    const at = new Map(positioned(main.ids, main.manifest).map((id, i) => [id, i]));
+    main.info = main.ids.map((id) => infoRow(graph.info.get(id)!, at));
+    main.order = graph.order.map((id) => at.get(id)!);
+  }
   writeFileAtomic(join(dir, INDEX), (out) => {
     writeSync(out, `${JSON.stringify(next)}\n${JSON.stringify(main)}\n${JSON.stringify(ranges)}\n`);
     writeSync(out, `${JSON.stringify(compiled)}\n`);

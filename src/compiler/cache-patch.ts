@@ -26,7 +26,8 @@ import { randomUUID } from 'node:crypto';
 import { nodeArtifact } from '../artifacts/manifest.js';
 import { writeFileAtomic } from '../artifacts/write.js';
 import type { Project } from '../project/types.js';
-import { FORMAT, readEntry, readHeader, rewriteIndex, type EntryHeader } from './cache-entry.js';
+import { FORMAT, readEntry, readHeader, rewriteIndex, type EntryHeader, type EntryPatch } from './cache-entry.js';
+import { ProjectGraph } from '../graph/graph.js';
 import { recordingEnv, type KeyParts } from './cache.js';
 import type { CompileOptions } from './compile.js';
 import { installContext, type RenderNode, type RenderState } from './context.js';
@@ -171,13 +172,15 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   };
   const artifacts = new Map([...replaced].map(([id, node]) => [id, JSON.stringify(nodeArtifact(node, options.dialect))]));
   const newMacros = changes.macros.length === 0 ? undefined : { macros: Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m])), dialect: options.dialect };
-  if (!rewriteIndex(cacheDir, found, next, artifacts, replaced, newMacros)) return false;
+  if (!rewriteIndex(cacheDir, found, next, { artifacts, nodes: replaced, macros: newMacros, graph: patch.graph })) return false;
   writeInputs(cacheDir, next.id, parts, mergeUses(stored.uses, patch.redone, patch.uses), stored.propertyIndex);
   return true;
 }
 /** The replaced nodes of a patch, the macros it loaded, the env_var() reads (stored with the entry), and what the re-rendered nodes used. */
 interface Patch {
   replaced: Map<string, ManifestNode>;
+  /** When a re-rendered model's dependencies changed: the new graph. */
+  graph?: EntryPatch['graph'];
   macros: MacroRegistry;
   reads: Record<string, string | null>;
   redone: Set<string>;
@@ -230,6 +233,19 @@ function renderPatch(
   }
 
   const sourceIds = new Map(Object.values(manifest.sources).map((s) => [`${s.source_name}.${s.name}`, s.unique_id]));
+  const refId = (name: string, pkgName: string | undefined): string => {
+    const id = pkgName === undefined || pkgName === project.config.name ? byName.get(name) : undefined;
+    if (id === undefined || isEphemeral(id)) throw new NoPatch();
+    return id;
+  };
+  const sourceId = (src: string, table: string): string => sourceIds.get(`${src}.${table}`) ?? throwNoPatch();
+  // As the compile resolves them: refs then sources, sorted, once each.
+  const dependsOn = (work: RenderNode): string[] => {
+    const deps = new Set<string>();
+    for (const r of work.refs) deps.add(refId(r.name, r.package));
+    for (const [src, table] of work.sources) deps.add(sourceId(src, table));
+    return [...deps].sort();
+  };
   const nunjucksEnv = createEnvironment();
   const uses = new UseRecorder();
   const state: RenderState = { mode: 'parse', uses };
@@ -241,16 +257,8 @@ function renderPatch(
     invocationId: options.invocationId,
     runStartedAt: options.runStartedAt,
     env: recordingEnv(options.env ?? process.env, reads),
-    resolveRef: (name, pkgName) => {
-      const id = pkgName === undefined || pkgName === project.config.name ? byName.get(name) : undefined;
-      if (id === undefined || isEphemeral(id)) throw new NoPatch();
-      return relationValue(nodeOf(id).relation, options.dialect);
-    },
-    resolveSource: (src, table) => {
-      const id = sourceIds.get(`${src}.${table}`);
-      if (id === undefined) throw new NoPatch();
-      return relationValue(manifest.sources[id]!.relation, options.dialect);
-    },
+    resolveRef: (name, pkgName) => relationValue(nodeOf(refId(name, pkgName)).relation, options.dialect),
+    resolveSource: (src, table) => relationValue(manifest.sources[sourceId(src, table)]!.relation, options.dialect),
     macro: (name) => macros.functions.get(name),
     macroNames: () => macros.functions.keys(),
     doc: (name, from) => docText(docs, name, from?.file),
@@ -264,7 +272,7 @@ function renderPatch(
   for (const id of redo) {
     const previous = nodeOf(id);
     const file = files.get(previous.original_file_path);
-    const node = file && patchedNode(previous, file.content, file.checksum, nunjucksEnv, state, macros, options);
+    const node = file && patchedNode(previous, file.content, file.checksum, nunjucksEnv, state, macros, options, dependsOn);
     if (!node) return undefined;
     replaced.set(id, node);
   }
@@ -275,12 +283,8 @@ function renderPatch(
     const described = patchPropertyFiles({
       project, dialect: options.dialect, env: nunjucksEnv, state, macros, validators: options.validators,
       index: stored.index, diagnostics: stored.diagnostics, manifest, facts,
-      refId: (name, pkgName) => {
-        const id = pkgName === undefined || pkgName === project.config.name ? byName.get(name) : undefined;
-        if (id === undefined || isEphemeral(id)) throw new NoPatch();
-        return id;
-      },
-      sourceId: (src, table) => sourceIds.get(`${src}.${table}`) ?? throwNoPatch(),
+      refId,
+      sourceId,
       inject: (sql, parents) => (parents.some(isEphemeral) ? throwNoPatch() : sql),
       current: (id) => replaced.get(id) ?? nodeOf(id),
       render: (text, file) => describe(nunjucksEnv, state, text, file),
@@ -291,10 +295,37 @@ function renderPatch(
       if (node.resource_type === 'test') redone.add(id);
     }
   }
-  return { replaced, macros, reads, redone, uses: uses.log() };
+  return { replaced, macros, reads, redone, uses: uses.log(), graph: rewired(entry, replaced) };
 }
 
-/** The stored node with its new code, or undefined when more than its code changed. */
+/**
+ * The graph after a patch whose models now depend on other nodes (a ref or source added or
+ * removed), computed as a compile computes it: parent_map and sorted child lists, and the
+ * topological order (a cycle throws, and the project is compiled to report it). Undefined when
+ * no dependency changed.
+ */
+function rewired(entry: NonNullable<ReturnType<typeof readEntry>>, replaced: ReadonlyMap<string, ManifestNode>): EntryPatch['graph'] {
+  const { facts, manifest } = entry;
+  const changed = [...replaced.values()].filter((n) => JSON.stringify(n.depends_on.nodes) !== JSON.stringify(facts.info.get(n.unique_id)!.depends_on));
+  if (changed.length === 0) return undefined;
+  const info = new Map(facts.info);
+  const { parent_map, child_map } = manifest;
+  for (const node of changed) {
+    const id = node.unique_id;
+    const before = info.get(id)!;
+    for (const parent of before.depends_on) child_map[parent] = child_map[parent]!.filter((c) => c !== id);
+    info.set(id, { ...before, depends_on: node.depends_on.nodes });
+    parent_map[id] = node.depends_on.nodes;
+    for (const parent of node.depends_on.nodes) child_map[parent]!.push(id);
+  }
+  for (const node of changed) for (const parent of node.depends_on.nodes) child_map[parent]!.sort();
+  return { info, order: ProjectGraph.fromManifest(manifest, info).topoOrder(), parent_map, child_map };
+}
+
+/**
+ * The stored node with its new code, refs, sources and dependencies (`dependsOn` resolves them),
+ * or undefined when its config() calls changed.
+ */
 function patchedNode(
   previous: ManifestNode,
   raw: string,
@@ -303,6 +334,7 @@ function patchedNode(
   state: RenderState,
   macros: MacroRegistry,
   options: CompileOptions,
+  dependsOn: (work: RenderNode) => string[],
 ): ManifestNode | undefined {
   const work: RenderNode = {
     name: previous.name, uniqueId: previous.unique_id, resourceType: 'model', file: previous.original_file_path, raw,
@@ -312,9 +344,6 @@ function patchedNode(
   state.mode = 'parse';
   state.current = work;
   renderTemplate(template, work.file);
-  const names = (refs: ManifestNode['refs']) => JSON.stringify(refs.map((r) => [r.name, r.package ?? null]));
-  if (names(work.refs) !== names(previous.refs)) return undefined;
-  if (JSON.stringify(work.sources) !== JSON.stringify(previous.sources)) return undefined;
   // Key order too: the resolved config keeps the order of the calls.
   if (previous.inline_config === undefined || JSON.stringify(work.inlineConfig) !== JSON.stringify(previous.inline_config)) return undefined;
   work.config = previous.config;
@@ -326,7 +355,8 @@ function patchedNode(
     raw_code: raw,
     checksum: { name: 'sha256', checksum },
     refs: work.refs,
-    depends_on: { nodes: previous.depends_on.nodes, macros: macrosCalledIn(raw, macros) },
+    sources: work.sources,
+    depends_on: { nodes: dependsOn(work), macros: macrosCalledIn(raw, macros) },
     inline_config: work.inlineConfig,
     compiled_code: compiled,
   };

@@ -82,5 +82,34 @@ for (const a of ADAPTERS) {
       expect((await build({ ...fixed, vars: { k: 3 } })).success).toBe(true);
       expect(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).toBe(patched);
     });
+
+    it('a new ref goes through the patch and the build runs the model after its new parent', async () => {
+      const dir = writeProject({
+        'profiles.yml': a.profilesYml('demo', a.uniqueSchema('patchref')),
+        'seeds/seed_ids.csv': 'id\n1\n2\n',
+        'models/b.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('seed_ids') }}",
+        'models/a_first.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+      });
+      const fixed = { projectDir: dir, invocationId: 'inv', runStartedAt: new Date(0) };
+      expect((await build(fixed)).success).toBe(true);
+      // b gains a column and a_first (built first until now) reads it: a_first must now run after b.
+      updateProject(dir, {
+        'models/b.sql': "{{ config(materialized='table') }}\nselect id, id * 7 as w from {{ ref('seed_ids') }}",
+        'models/a_first.sql': "{{ config(materialized='table') }}\nselect id, w from {{ ref('b') }}",
+      });
+      const result = await build(fixed);
+      expect(result.success).toBe(true);
+      const header = JSON.parse(readFileSync(join(dir, 'target', '.strata-cache', 'index.json'), 'utf8').split('\n')[0]!) as { since?: { changed: string[] } };
+      expect(header.since?.changed.sort()).toEqual(['model.demo.a_first', 'model.demo.b']);
+      const p = await loadProject({ projectDir: dir });
+      const adapter = await createAdapter(p.target);
+      try {
+        const rel = adapter.dialect.renderRelation({ schema: p.target.schema, identifier: 'a_first' });
+        const rows = (await adapter.withConnection((c) => c.query(`select id, w from ${rel} order by id`))).rows;
+        expect(rows.map((r) => [Number(r.id), Number(r.w)])).toEqual([[1, 7], [2, 14]]);
+      } finally {
+        await adapter.close();
+      }
+    });
   });
 }

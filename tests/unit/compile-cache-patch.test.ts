@@ -47,7 +47,7 @@ async function compileRun(dir: string, env: Record<string, string> = {}) {
   writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test', 'unit_test']));
   // The compiled files as this run left them.
   const files = Object.fromEntries(['a', 'b', 'stg', 'c', 'u'].map((m) => [m, readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', `${m}.sql`), 'utf8')]));
-  return { served, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files };
+  return { served, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files, order: p.facts.order };
 }
 
 /** The same with no cache at all. */
@@ -66,7 +66,12 @@ describe('compile cache patch: only model SQL changed', () => {
       ['a table model body', { 'models/a.sql': FILES['models/a.sql']!.replace('amount *', 'amount + 1 *') }, true],
       ['a ref moved to another line', { 'models/b.sql': FILES['models/b.sql']!.replace(' from ', '\n\nfrom ') }, true],
       ['two models at once', { 'models/stg.sql': `${FILES['models/stg.sql']} where id > 0`, 'models/b.sql': "select a.id, {{ gen('q') }} as k from {{ ref('a') }} a join {{ ref('seed_s') }} s on s.id = a.id" }, true],
-      ['a new ref', { 'models/b.sql': "select * from {{ ref('a') }} join {{ ref('stg') }} using (id)" }, false],
+      ['a new ref', { 'models/b.sql': "select * from {{ ref('a') }} join {{ ref('stg') }} using (id)" }, true],
+      ['a ref removed', { 'models/b.sql': "select * from {{ ref('stg') }}" }, true],
+      // b now runs after c: the stored topological order changes.
+      ['a new ref to a model built later', { 'models/b.sql': "select * from {{ ref('stg') }} join {{ ref('c') }} using (id)" }, true],
+      ['a source added', { 'models/a.sql': `${FILES['models/a.sql']!} union all select id, 0 from {{ source('raw', 'orders') }}` }, true],
+      ['a new ref to an ephemeral model', { 'models/b.sql': "select * from {{ ref('eph') }}" }, false],
       ['config() arguments in another order', { 'models/a.sql': FILES['models/a.sql']!.replace("materialized='table', tags=['t']", "tags=['t'], materialized='table'") }, false],
       ['a config() change', { 'models/a.sql': FILES['models/a.sql']!.replace("tags=['t']", "tags=['t', 'n']") }, false],
       ['the ephemeral model', { 'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect id, 1 as one from {{ ref('stg') }}" }, false],
@@ -85,6 +90,7 @@ describe('compile cache patch: only model SQL changed', () => {
       expect(run.manifestJson, what).toBe(expected.manifestJson);
       expect(run.inMemory, what).toBe(expected.inMemory);
       expect(run.files, what).toEqual(expected.files);
+      expect(run.order, what).toEqual(expected.order);
       // The patched (or freshly stored) entry is a plain hit next time.
       expect((await compileRun(dir)).served, what).toBe(true);
     }
@@ -105,5 +111,17 @@ describe('compile cache patch: only model SQL changed', () => {
     updateProject(dir, { 'models/a.sql': FILES['models/a.sql']! });
     const fixed = await compileRun(dir, { PATCH_T: 'y' });
     expect(fixed.manifestJson).toBe((await fresh(dir, { PATCH_T: 'y' })).manifestJson);
+  });
+
+  it('a new ref that closes a cycle is reported as a full compile reports it', async () => {
+    const dir = writeProject(FILES);
+    await compileRun(dir);
+    updateProject(dir, { 'models/stg.sql': `${FILES['models/stg.sql']!} where id in (select id from {{ ref('b') }})` });
+    const error = await prepare({ projectDir: dir, ...FIXED }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toMatch(/cycle/);
+    // The entry was not replaced: fixing the edit is a plain hit again.
+    updateProject(dir, { 'models/stg.sql': FILES['models/stg.sql']! });
+    expect((await compileRun(dir)).served).toBe(true);
   });
 });
