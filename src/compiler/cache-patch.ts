@@ -5,10 +5,10 @@
  * The nodes to render again are the changed model files' and every node that used a changed macro
  * file or var (uses.ts, recorded by the compile that stored the entry and updated by each patch).
  * Each is rendered again (parse, then execute mode) in a context built from the stored manifest;
- * the patch applies only when what the model tells the rest of the project is unchanged — its refs
- * and sources (so the graph), its own config() calls (so its config and relation, hence every
- * dependent's SQL and every test on it) — and it is a model that is not ephemeral, reads no
- * ephemeral model and has no unit test (those embed its SQL elsewhere). A changed macro file must
+ * the patch applies only when the model's own config() calls are unchanged (so its config and
+ * relation, hence every dependent's SQL and every test on it), and it is a model that is not
+ * ephemeral, reads no ephemeral model and has no unit test (those embed its SQL elsewhere). New or
+ * removed refs and sources rewire the graph (`rewired`: maps, graph facts, topological order). A changed macro file must
  * define the same macros (names, files) and must not have been used outside any node's render (a
  * description, generate_schema_name, a macro file's top level); the same holds for a changed var.
  * A seed's new content changes its node's checksum only. A changed properties file is handled by
@@ -16,8 +16,8 @@
  *
  * Then the replaced nodes (and manifest.macros, for their lines and arguments) are written, and
  * every other node's bytes copied. Anything else (a new or removed file, docs, a singular test,
- * project or profile config, an env var change, a new ref, a test using what changed, a render
- * error) returns false: the caller compiles the whole project, which also reports errors the
+ * project or profile config, an env var change, a ref to an ephemeral model, a test using what
+ * changed, a render error, a cycle) returns false: the caller compiles the whole project, which also reports errors the
  * usual way.
  */
 import { readFileSync, writeSync } from 'node:fs';
