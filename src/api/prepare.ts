@@ -56,7 +56,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   let hit = key === undefined ? undefined : readCacheEntry(cacheDir, key, env);
   // Only model SQL changed: patch the stored entry instead of compiling everything (cache-patch.ts).
   const patchOptions = { dialect, invocationId, runStartedAt, env: options.env, targetPath: inputs.config.targetPath, validators: inputs.validators };
-  if (!hit && parts && patchEntry(cacheDir, parts, withLazyProperties(inputs), patchOptions)) hit = readCacheEntry(cacheDir, parts.key, env);
+  if (!hit && parts) hit = patchEntry(cacheDir, parts, withLazyProperties(inputs), patchOptions);
   const loadedBefore = inputs.diagnostics.length;
   let project: Project;
   if (hit) {

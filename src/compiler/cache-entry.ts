@@ -137,6 +137,8 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
 export interface IndexLines {
   count: number;
   text(n: number): string;
+  /** Line 1 already parsed (an entry just written by a patch). */
+  main?: unknown;
 }
 
 /** The header of the stored entry, or undefined (none, unreadable, other format). */
@@ -175,7 +177,7 @@ export function readEntry(
   const [mainText, rangesText, compiledText, summaryText] = [1, 2, 3, 4].map((n) => () => rest.text(n));
   let index: IndexMain;
   try {
-    index = JSON.parse(mainText!()) as IndexMain;
+    index = (rest.main as IndexMain | undefined) ?? (JSON.parse(mainText!()) as IndexMain);
   } catch {
     return undefined;
   }
@@ -283,15 +285,15 @@ export interface EntryPatch {
  * The set and order of nodes, their summaries and key orders must be unchanged (cache-patch.ts
  * guarantees it). False when the stored files do not fit together.
  */
-export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: IndexLines }, next: EntryHeader, patch: EntryPatch): boolean {
+export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: IndexLines }, next: EntryHeader, patch: EntryPatch): IndexLines | undefined {
   const { rest } = found;
   const { artifacts, nodes, macros, graph } = patch;
-  if (rest.count !== 4) return false;
+  if (rest.count !== 4) return undefined;
   const main = JSON.parse(rest.text(1)) as IndexMain;
   const ranges = JSON.parse(rest.text(2)) as number[];
   const compiled = JSON.parse(rest.text(3)) as Array<string | null>;
   const fd = openBody(join(dir, BODY), found.header.id, main.maps.end);
-  if (fd === undefined) return false;
+  if (fd === undefined) return undefined;
   const oldHead = Buffer.byteLength(`${found.header.id}\n`);
   const head = `${next.id}\n`;
   let delta = Buffer.byteLength(head) - oldHead;
@@ -354,10 +356,11 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
     main.info = main.ids.map((id) => infoRow(graph.info.get(id)!, at));
     main.order = graph.order.map((id) => at.get(id)!);
   }
+  const lines = [JSON.stringify(main), JSON.stringify(ranges), JSON.stringify(compiled), rest.text(4)];
   writeFileAtomic(join(dir, INDEX), (out) => {
-    writeSync(out, `${JSON.stringify(next)}\n${JSON.stringify(main)}\n${JSON.stringify(ranges)}\n`);
-    writeSync(out, `${JSON.stringify(compiled)}\n`);
-    writeSync(out, rest.text(4));
+    writeSync(out, `${JSON.stringify(next)}\n${lines[0]}\n${lines[1]}\n`);
+    writeSync(out, `${lines[2]}\n`);
+    writeSync(out, lines[3]!);
   });
-  return true;
+  return { count: 4, text: (n) => lines[n - 1]!, main };
 }

@@ -28,7 +28,7 @@ import { writeFileAtomic } from '../artifacts/write.js';
 import type { Project } from '../project/types.js';
 import { FORMAT, readEntry, readHeader, rewriteIndex, type EntryHeader, type EntryPatch } from './cache-entry.js';
 import { ProjectGraph } from '../graph/graph.js';
-import { recordingEnv, type KeyParts } from './cache.js';
+import { openCacheEntry, recordingEnv, type CacheEntry, type KeyParts } from './cache.js';
 import type { CompileOptions } from './compile.js';
 import { installContext, type RenderNode, type RenderState } from './context.js';
 import { parseDocBlocks, docText } from './docs.js';
@@ -138,25 +138,25 @@ function changesSince(stored: StoredInputs, parts: KeyParts): Changes | undefine
 }
 
 /**
- * Patch the entry in `cacheDir` to `parts`; true when the entry for `parts.key` is now stored.
+ * Patch the entry in `cacheDir` to `parts`: the entry for `parts.key`, now stored, or undefined.
  * `project` may have lazy properties: a patch never reads them.
  */
-export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, options: PatchOptions): boolean {
+export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, options: PatchOptions): CacheEntry | undefined {
   const env = options.env ?? process.env;
   const found = readHeader(cacheDir);
-  if (!found) return false;
+  if (!found) return undefined;
   let stored: StoredInputs;
   try {
     stored = JSON.parse(readFileSync(join(cacheDir, INPUTS), 'utf8')) as StoredInputs;
   } catch {
-    return false;
+    return undefined;
   }
   const { header } = found;
   const changes = stored.id === header.id ? changesSince(stored, parts) : undefined;
-  if (!changes) return false;
-  for (const [name, value] of Object.entries(header.env)) if ((env[name] ?? null) !== value) return false;
+  if (!changes) return undefined;
+  for (const [name, value] of Object.entries(header.env)) if ((env[name] ?? null) !== value) return undefined;
   const entry = readEntry(cacheDir, header, found.rest);
-  if (!entry) return false;
+  if (!entry) return undefined;
   let patch: Patch | undefined;
   try {
     patch = renderPatch(entry, changes, parts, project, options, { ...header.env }, { diagnostics: header.diagnostics, index: stored.propertyIndex });
@@ -165,16 +165,17 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   } finally {
     entry.release();
   }
-  if (!patch) return false;
+  if (!patch) return undefined;
   const { replaced, macros } = patch;
   const next: EntryHeader = {
     format: FORMAT, key: parts.key, id: randomUUID(), env: patch.reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys()] },
   };
   const artifacts = new Map([...replaced].map(([id, node]) => [id, JSON.stringify(nodeArtifact(node, options.dialect))]));
   const newMacros = changes.macros.length === 0 ? undefined : { macros: Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m])), dialect: options.dialect };
-  if (!rewriteIndex(cacheDir, found, next, { artifacts, nodes: replaced, macros: newMacros, graph: patch.graph })) return false;
+  const lines = rewriteIndex(cacheDir, found, next, { artifacts, nodes: replaced, macros: newMacros, graph: patch.graph });
+  if (!lines) return undefined;
   writeInputs(cacheDir, next.id, parts, mergeUses(stored.uses, patch.redone, patch.uses), stored.propertyIndex);
-  return true;
+  return openCacheEntry(cacheDir, next, lines);
 }
 /** The replaced nodes of a patch, the macros it loaded, the env_var() reads (stored with the entry), and what the re-rendered nodes used. */
 interface Patch {

@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import type { Project } from '../project/types.js';
 import type { Dialect } from '../adapters/adapter.js';
-import { FORMAT, readEntry, readHeader, writeEntry, type EntryHeader } from './cache-entry.js';
+import { FORMAT, readEntry, readHeader, writeEntry, type EntryHeader, type IndexLines } from './cache-entry.js';
 import { nodeFacts, type NodeFacts } from './node-facts.js';
 import { compileProject, type CompileOptions } from './compile.js';
 import type { Manifest } from './types.js';
@@ -182,7 +182,12 @@ export function readCacheEntry(cacheDir: string, key: string, env: Record<string
   if (!found || found.header.key !== key) return undefined;
   const { header } = found;
   for (const [name, value] of Object.entries(header.env)) if ((env[name] ?? null) !== value) return undefined;
-  const entry = readEntry(cacheDir, header, found.rest);
+  return openCacheEntry(cacheDir, header, found.rest);
+}
+
+/** The CacheEntry of index lines whose header matched (undefined when the files do not fit together). */
+export function openCacheEntry(cacheDir: string, header: EntryHeader, rest: IndexLines): CacheEntry | undefined {
+  const entry = readEntry(cacheDir, header, rest);
   return entry && { ...entry, diagnostics: header.diagnostics, id: header.id, since: header.since };
 }
 
