@@ -54,6 +54,15 @@ export class WrittenIndex {
   private readonly writtenFiles = new Set<string>();
   /** Directories of every file checked this run. */
   private readonly dirsOfRun = new Set<string>();
+  /** The directory of the previous file checked, and its state: files come grouped by directory. */
+  private lastDir?: string;
+  private lastState?: typeof SETTLED | Set<string>;
+  /** Stored keys in their order, and where the next lookup is expected: compiles check files in the order they were recorded. */
+  private order?: { keys: string[]; next: number; at?: Map<string, number> };
+  /** Line 3 as stored (hashes written since line 2), once parsed. */
+  private storedOverrides?: Record<string, string>;
+  /** The file's bytes after line 1, read once: [line 2 start, line 2 end (line 3 start - 1), end]. */
+  private raw?: { bytes: Buffer; first: number; second: number };
 
   constructor(private readonly root: string) {
     this.path = `${root}/${FILE}`;
@@ -68,6 +77,7 @@ export class WrittenIndex {
         // Lines 2 and 3 are parsed only when a file must be checked one by one.
         this.parseFiles = () => {
           const { base, overrides } = this.rest();
+          this.storedOverrides = { ...overrides };
           return Object.assign(JSON.parse(base) as Record<string, string>, overrides);
         };
       } else {
@@ -86,19 +96,50 @@ export class WrittenIndex {
 
   /** Line 2 (base hashes) as text and line 3 (hashes written since) parsed. */
   private rest(): { base: string; overrides: Record<string, string> } {
-    const text = readFileSync(this.path, 'utf8');
-    const first = text.indexOf('\n');
-    const second = text.indexOf('\n', first + 1);
-    const base = second < 0 ? text.slice(first + 1) : text.slice(first + 1, second);
-    const overrides = second < 0 ? {} : (JSON.parse(text.slice(second + 1)) as Record<string, string>);
+    const { bytes, first, second } = this.readRaw();
+    const base = bytes.toString('utf8', first + 1, second < 0 ? bytes.length : second);
+    const overrides = second < 0 ? {} : (JSON.parse(bytes.toString('utf8', second + 1)) as Record<string, string>);
     return { base, overrides };
+  }
+
+  /** The stored bytes (read once per run; this run writes the file only in save). */
+  private readRaw(): { bytes: Buffer; first: number; second: number } {
+    if (!this.raw) {
+      const bytes = readFileSync(this.path);
+      const first = bytes.indexOf(10);
+      this.raw = { bytes, first, second: first < 0 ? -1 : bytes.indexOf(10, first + 1) };
+    }
+    return this.raw;
   }
 
   /** The bytes after line 1 (lines 2 and 3, as stored), or undefined when there is no line 2. */
   private restBytes(): Buffer | undefined {
-    const bytes = readFileSync(this.path);
-    const first = bytes.indexOf(10);
+    const { bytes, first } = this.readRaw();
     return first < 0 ? undefined : bytes.subarray(first + 1);
+  }
+
+  /** Line 2 as stored (without its newline), or undefined when there is no line 2. */
+  private baseBytes(): Buffer | undefined {
+    const { bytes, first, second } = this.readRaw();
+    return first < 0 ? undefined : bytes.subarray(first + 1, second < 0 ? bytes.length : second);
+  }
+
+  /**
+   * The stored hash of `key`. Keys are looked up in the order they were stored when they come in
+   * that order (an equal-string test instead of a dictionary lookup by a fresh string).
+   */
+  private storedHash(key: string): string | undefined {
+    const files = this.files;
+    const order = (this.order ??= { keys: Object.keys(files), next: 0 });
+    const { keys } = order;
+    if (keys[order.next] === key) return files[keys[order.next++]!];
+    const hash = files[key];
+    if (hash !== undefined) {
+      order.at ??= new Map(keys.map((k, i) => [k, i]));
+      const i = order.at.get(key);
+      if (i !== undefined) order.next = i + 1;
+    }
+    return hash;
   }
 
   /** Record `key` as written with `hash` by a caller that knows its content changed (no lookup). */
@@ -153,17 +194,22 @@ export class WrittenIndex {
 
   /** Whether `key` was last written with `hash` and its file (absolute path) is still there. */
   unchanged(key: string, hash: string, file: string): boolean {
-    const dir = dirname(file);
-    this.dirsOfRun.add(dir);
-    if (this.files[key] !== hash) {
+    const dir = parentOf(file);
+    if (dir !== this.lastDir) {
+      this.dirsOfRun.add(dir);
+      this.lastDir = dir;
+      this.lastState = undefined;
+    }
+    if (this.storedHash(key) !== hash) {
       this.updates.set(key, hash);
       return false;
     }
-    let state = this.seen.get(dir);
+    let state = this.lastState ?? this.seen.get(dir);
     if (state === undefined) {
       state = this.settled(dir) ? SETTLED : this.list(dir);
       this.seen.set(dir, state);
     }
+    this.lastState = state;
     return state === SETTLED || state.has(basename(file));
   }
 
@@ -179,6 +225,7 @@ export class WrittenIndex {
    */
   save(completeToken?: string, digest?: string): void {
     let filesChanged = this.updates.size > 0;
+    let removed = false;
     let dirty = !this.found || filesChanged;
     const now = Date.now();
     const listed = new Map<string, Set<string>>();
@@ -195,7 +242,7 @@ export class WrittenIndex {
         const names = listed.get(dirname(file));
         if (names && !names.has(basename(file)) && !this.updates.has(key) && !this.writtenFiles.has(file)) {
           delete this.files[key];
-          dirty = filesChanged = true;
+          dirty = filesChanged = removed = true;
         }
       }
     }
@@ -250,6 +297,16 @@ export class WrittenIndex {
         return;
       }
     }
+    const base = this.lines && !this.parseFiles && !removed ? this.baseBytes() : undefined;
+    if (base && this.storedOverrides) {
+      // Parsed, nothing forgotten: line 2 kept byte for byte, what changed goes to line 3 as above.
+      const overrides = this.storedOverrides;
+      for (const [key, hash] of this.updates) overrides[key] = hash;
+      if (Object.keys(overrides).length <= MAX_OVERRIDES) {
+        writeFileSync(this.path, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), base, Buffer.from(`\n${JSON.stringify(overrides)}`)]));
+        return;
+      }
+    }
     const files = this.files;
     for (const [key, hash] of this.updates) files[key] = hash;
     writeFileSync(this.path, `${JSON.stringify(header)}\n${JSON.stringify(files)}`);
@@ -288,6 +345,12 @@ export class WrittenIndex {
   private dirKey(dir: string): string {
     return dir.startsWith(`${this.root}/`) ? dir.slice(this.root.length + 1) : dir;
   }
+}
+
+/** dirname of an absolute, resolved path (a slice: no normalization needed). */
+function parentOf(file: string): string {
+  const at = file.lastIndexOf('/');
+  return at > 0 ? file.slice(0, at) : '/';
 }
 
 function mtimeOf(dir: string): number | undefined {

@@ -93,3 +93,38 @@ describe('writeCompiled digest', () => {
     expect(d([['a', a], ['x', { path: undefined, hash: a.hash }]])).toBeUndefined();
   });
 });
+
+describe('writeCompiled hash lines, checked file by file', () => {
+  const lines = (dir: string) => readFileSync(join(dir, 'target/compiled/.written.json'), 'utf8').split('\n').slice(1);
+  const many = (n: number): Spec[] => Array.from({ length: n }, (_, i) => ({ id: `model.demo.m${i}`, sql: `select ${i}`, compiledPath: `target/compiled/demo/models/m${i}.sql` }));
+
+  it('finds stored hashes in any order, with nodes added and removed in between', () => {
+    const dir = writeProject({});
+    const nodes = many(6);
+    expect(writeCompiled(manifestOf(nodes), dir, 'target', undefined, factsOf(nodes), 'T1')).toBe(6);
+    ageDirs(dir);
+    const shuffled = [nodes[3]!, nodes[0]!, { id: 'model.demo.new', sql: 'select 9', compiledPath: 'target/compiled/demo/models/new.sql' }, nodes[5]!, nodes[1]!, nodes[4]!];
+    // Only the new node is written; every other hash is found out of order (T2: no token match).
+    expect(writeCompiled(manifestOf(shuffled), dir, 'target', undefined, factsOf(shuffled), 'T2')).toBe(1);
+    expect(writeCompiled(manifestOf(shuffled), dir, 'target', undefined, factsOf(shuffled), 'T3')).toBe(0);
+  });
+
+  it('a few changed files go to line 3; line 2 is kept byte for byte and later runs read both', () => {
+    const dir = writeProject({});
+    const nodes = many(5);
+    writeCompiled(manifestOf(nodes), dir, 'target', undefined, factsOf(nodes), 'T1');
+    ageDirs(dir);
+    const [base] = lines(dir);
+    nodes[2]!.sql = 'select 22';
+    expect(writeCompiled(manifestOf(nodes), dir, 'target', undefined, factsOf(nodes), 'T2')).toBe(1);
+    const [base2, overrides] = lines(dir);
+    expect(base2).toBe(base);
+    expect(JSON.parse(overrides!)).toEqual({ 'demo/models/m2.sql': sha256('select 22') });
+    expect(readFileSync(join(dir, 'target/compiled/demo/models/m2.sql'), 'utf8')).toBe('select 22');
+    ageDirs(dir);
+    nodes[4]!.sql = 'select 44';
+    expect(writeCompiled(manifestOf(nodes), dir, 'target', undefined, factsOf(nodes), 'T3')).toBe(1);
+    expect(JSON.parse(lines(dir)[1]!)).toEqual({ 'demo/models/m2.sql': sha256('select 22'), 'demo/models/m4.sql': sha256('select 44') });
+    expect(writeCompiled(manifestOf(nodes), dir, 'target', undefined, factsOf(nodes), 'T4')).toBe(0);
+  });
+});
