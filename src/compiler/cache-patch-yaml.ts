@@ -109,7 +109,8 @@ function rebuildTests(ctx: PropertyPatchContext, props: ProjectProperties, store
   const before: string[] = [];
   for (const [id, at] of positions) {
     if (at >= first) break;
-    if (ctx.facts.info.get(id)!.resource_type === 'test') before.push(ctx.facts.summaries.get(id)!.name);
+    // A test's unique_id is test.<package>.<name>.
+    if (ctx.facts.info.get(id)!.resource_type === 'test') before.push(id.slice(id.indexOf('.', 5) + 1));
   }
   const { project } = ctx;
   const scoped: Project = { root: project.root, config: project.config, target: project.target, vars: project.vars, files: project.files, diagnostics: [], properties: props };
@@ -132,7 +133,7 @@ function rebuildTests(ctx: PropertyPatchContext, props: ProjectProperties, store
     if (JSON.stringify(node.depends_on.nodes) !== JSON.stringify(info.depends_on) || node.attached_node !== info.attached_node) return undefined;
     const old = ctx.current(node.unique_id);
     if (Object.keys(node).join() !== Object.keys(old).join()) return undefined;
-    if (JSON.stringify(summarize(node, ctx.dialect)) !== JSON.stringify(ctx.facts.summaries.get(node.unique_id))) return undefined;
+    if (JSON.stringify(summarize(node, ctx.dialect)) !== JSON.stringify(summarize(old, ctx.dialect))) return undefined;
   }
   return built;
 }

@@ -205,22 +205,24 @@ function renderPatch(
     if (!node) parsed.set(id, (node = entry.node(id)!));
     return node;
   };
-  const byPath = new Map<string, string>();
-  const byName = new Map<string, string>();
-  for (const [id, s] of facts.summaries) {
-    byPath.set(s.original_file_path, id);
-    const type = facts.info.get(id)!.resource_type;
-    if (type === 'model' || type === 'seed') byName.set(s.name, id);
-  }
+  // Ids follow from file names (a model or seed is named by its file), so the 200k summaries of a
+  // large project are never parsed here; the node read then confirms the path.
+  const pkg = project.config.name;
+  const fileNode = (type: 'model' | 'seed', path: string): string | undefined => {
+    const id = `${type}.${pkg}.${path.slice(path.lastIndexOf('/') + 1).replace(/\.(sql|csv)$/, '')}`;
+    return facts.info.has(id) && nodeOf(id).original_file_path === path ? id : undefined;
+  };
+  const byName = (name: string): string | undefined =>
+    (facts.info.has(`model.${pkg}.${name}`) ? `model.${pkg}.${name}` : facts.info.has(`seed.${pkg}.${name}`) ? `seed.${pkg}.${name}` : undefined);
   const redo = new Set<string>(changes.users);
   for (const path of changes.models) {
-    const id = byPath.get(path);
+    const id = fileNode('model', path);
     if (id === undefined) return undefined; // a disabled model's file
     redo.add(id);
   }
   const unitTested = new Set<string>();
   for (const info of facts.info.values()) if (info.resource_type === 'unit_test' && info.attached_node) unitTested.add(info.attached_node);
-  const isEphemeral = (id: string) => facts.summaries.get(id)?.materialized === 'ephemeral';
+  const isEphemeral = (id: string) => facts.info.has(id) && nodeOf(id).config.materialized === 'ephemeral';
   for (const id of redo) {
     const info = facts.info.get(id);
     if (info?.resource_type !== 'model' || isEphemeral(id) || unitTested.has(id) || info.depends_on.some(isEphemeral)) return undefined;
@@ -228,14 +230,14 @@ function renderPatch(
   const replaced = new Map<string, ManifestNode>();
   // A seed's content is data, never rendered: only its node's checksum changes.
   for (const path of changes.seeds) {
-    const id = byPath.get(path);
-    if (id === undefined || facts.info.get(id)!.resource_type !== 'seed') return undefined;
+    const id = fileNode('seed', path);
+    if (id === undefined) return undefined;
     replaced.set(id, { ...nodeOf(id), checksum: { name: 'sha256', checksum: parts.seeds[path]! } });
   }
 
   const sourceIds = new Map(Object.values(manifest.sources).map((s) => [`${s.source_name}.${s.name}`, s.unique_id]));
   const refId = (name: string, pkgName: string | undefined): string => {
-    const id = pkgName === undefined || pkgName === project.config.name ? byName.get(name) : undefined;
+    const id = pkgName === undefined || pkgName === pkg ? byName(name) : undefined;
     if (id === undefined || isEphemeral(id)) throw new NoPatch();
     return id;
   };
