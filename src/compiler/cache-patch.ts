@@ -1,9 +1,10 @@
 /**
- * A compile cache miss where only model SQL, macro files, seed files, properties YAML or vars
- * changed: instead of compiling the project again, the stored entry is patched.
+ * A compile cache miss where only model SQL, macro files, seed files, properties YAML, vars or
+ * env vars read by templates changed: instead of compiling the project again, the stored entry is
+ * patched.
  *
  * The nodes to render again are the changed model files' and every node that used a changed macro
- * file or var (uses.ts, recorded by the compile that stored the entry and updated by each patch).
+ * file, var or env var (uses.ts, recorded by the compile that stored the entry and updated by each patch).
  * Each is rendered again (parse, then execute mode) in a context built from the stored manifest;
  * the patch applies only when the model's own config() calls are unchanged (so its config and
  * relation, hence every dependent's SQL and every test on it), and it is a model that is not
@@ -16,7 +17,7 @@
  *
  * Then the replaced nodes (and manifest.macros, for their lines and arguments) are written, and
  * every other node's bytes copied. Anything else (a new or removed file, docs, a singular test,
- * project or profile config, an env var change, a ref to an ephemeral model, a test using what
+ * project or profile config, a ref to an ephemeral model, a test using what
  * changed, a render error, a cycle) returns false: the caller compiles the whole project, which also reports errors the
  * usual way.
  */
@@ -120,10 +121,12 @@ interface Changes {
   seeds: string[];
   properties: string[];
   vars: string[];
+  /** Environment variables read by the stored compile whose value changed. */
+  env: string[];
   users: string[];
 }
 
-function changesSince(stored: StoredInputs, parts: KeyParts): Changes | undefined {
+function changesSince(stored: StoredInputs, parts: KeyParts, env: string[]): Changes | undefined {
   if (stored.global !== parts.global || !stored.uses || !stored.propertyIndex) return undefined;
   const models = changedFiles(stored.models, parts.models);
   const macros = changedFiles(stored.macros, parts.macros);
@@ -131,10 +134,12 @@ function changesSince(stored: StoredInputs, parts: KeyParts): Changes | undefine
   const properties = changedFiles(stored.properties, parts.properties);
   if (!models || !macros || !seeds || !properties || models.length + properties.length > MAX_CHANGED) return undefined;
   const vars = changedNames(stored.vars, parts.vars);
-  if (models.length + macros.length + seeds.length + properties.length + vars.length === 0) return undefined;
+  if (models.length + macros.length + seeds.length + properties.length + vars.length + env.length === 0) return undefined;
   const macroUsers = usersOf(stored.uses.macroFiles, macros);
   const varUsers = usersOf(stored.uses.vars, vars);
-  return macroUsers && varUsers ? { models, macros, seeds, properties, vars, users: [...macroUsers, ...varUsers] } : undefined;
+  // Every env_var() read is recorded with its reader: a name read some other way recompiles.
+  const envUsers = env.every((name) => Object.hasOwn(stored.uses.env, name)) ? usersOf(stored.uses.env, env) : undefined;
+  return macroUsers && varUsers && envUsers ? { models, macros, seeds, properties, vars, env, users: [...macroUsers, ...varUsers, ...envUsers] } : undefined;
 }
 
 /**
@@ -152,9 +157,9 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
     return undefined;
   }
   const { header } = found;
-  const changes = stored.id === header.id ? changesSince(stored, parts) : undefined;
+  const envChanged = Object.keys(header.env).filter((name) => (env[name] ?? null) !== header.env[name]);
+  const changes = stored.id === header.id ? changesSince(stored, parts, envChanged) : undefined;
   if (!changes) return undefined;
-  for (const [name, value] of Object.entries(header.env)) if ((env[name] ?? null) !== value) return undefined;
   const entry = readEntry(cacheDir, header, found.rest);
   if (!entry) return undefined;
   let patch: Patch | undefined;
@@ -270,7 +275,7 @@ function renderPatch(
   if (changes.macros.length > 0 && !sameMacros(macros, manifest.macros)) return undefined;
   // The changed macro files' top level, loaded again, may read what changed.
   const outside = uses.log();
-  if (!usersOf(outside.macroFiles, changes.macros) || !usersOf(outside.vars, changes.vars)) return undefined;
+  if (!usersOf(outside.macroFiles, changes.macros) || !usersOf(outside.vars, changes.vars) || !usersOf(outside.env, changes.env)) return undefined;
   const files = new Map(project.files.models.map((f) => [f.path, f]));
   for (const id of redo) {
     const previous = nodeOf(id);

@@ -205,6 +205,7 @@ export function installContext(env: nunjucks.Environment, services: ContextServi
   env.addGlobal('env_var', (...args: unknown[]) => {
     const { positional } = splitArgs(args);
     const name = String(positional[0]);
+    state.uses?.envVar(name, state.current);
     const value = services.env[name];
     if (value !== undefined) return value;
     if (positional.length >= 2) return positional[1];

@@ -1,7 +1,8 @@
 /**
- * What each node's render used beyond its own file: the macro files whose macros it called and
- * the vars it read (directly or through macros, in parse or execute mode). Recorded during a
- * compile and stored with the cache entry, so that a change to a macro file or a var re-renders
+ * What each node's render used beyond its own file: the macro files whose macros it called, the
+ * vars and the environment variables (env_var) it read (directly or through macros, in parse or
+ * execute mode). Recorded during a
+ * compile and stored with the cache entry, so that a change to a macro file, var or env var re-renders
  * exactly the nodes that used it (cache-patch.ts). Uses outside any node's render — a macro
  * file's top level, descriptions, the relation pass that calls generate_schema_name — are
  * recorded under OUTSIDE: a change to what they used recompiles the whole project.
@@ -11,16 +12,18 @@ import type { RenderNode } from './context.js';
 /** The owner of uses made outside any node's render. */
 export const OUTSIDE = '';
 
-/** Macro file path → node ids; var name → node ids (OUTSIDE among them when used outside a node). Ids sorted. */
+/** Macro file path, var name, env var name → node ids (OUTSIDE among them when used outside a node). Ids sorted. */
 export interface UseLog {
   macroFiles: Record<string, string[]>;
   vars: Record<string, string[]>;
+  env: Record<string, string[]>;
 }
 
 /** Records uses for the node being rendered (`current`), or for `pinned` when set. */
 export class UseRecorder {
   private readonly macroFiles = new Map<string, Set<string>>();
   private readonly vars = new Map<string, Set<string>>();
+  private readonly env = new Map<string, Set<string>>();
   /** While set, uses are recorded for this owner whatever node is current (e.g. OUTSIDE during the relation pass). */
   private pinned: string | undefined;
 
@@ -30,6 +33,10 @@ export class UseRecorder {
 
   variable(name: string, current: Pick<RenderNode, 'uniqueId'> | undefined): void {
     add(this.vars, name, this.pinned ?? current?.uniqueId ?? OUTSIDE);
+  }
+
+  envVar(name: string, current: Pick<RenderNode, 'uniqueId'> | undefined): void {
+    add(this.env, name, this.pinned ?? current?.uniqueId ?? OUTSIDE);
   }
 
   /** Run `fn` with every use recorded for `owner`. */
@@ -44,7 +51,7 @@ export class UseRecorder {
   }
 
   log(): UseLog {
-    return { macroFiles: sortedRecord(this.macroFiles), vars: sortedRecord(this.vars) };
+    return { macroFiles: sortedRecord(this.macroFiles), vars: sortedRecord(this.vars), env: sortedRecord(this.env) };
   }
 }
 
@@ -72,5 +79,5 @@ export function mergeUses(stored: UseLog, redone: ReadonlySet<string>, fresh: Us
     for (const [key, ids] of Object.entries(b)) for (const id of ids) add(map, key, id);
     return sortedRecord(map);
   };
-  return { macroFiles: merge(stored.macroFiles, fresh.macroFiles), vars: merge(stored.vars, fresh.vars) };
+  return { macroFiles: merge(stored.macroFiles, fresh.macroFiles), vars: merge(stored.vars, fresh.vars), env: merge(stored.env, fresh.env) };
 }

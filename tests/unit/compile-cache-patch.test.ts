@@ -96,12 +96,13 @@ describe('compile cache patch: only model SQL changed', () => {
     }
   });
 
-  it('an env var change, or an error in the edited model, goes through the full compile', async () => {
+  it('an env var change re-renders its readers; an error in the edited model goes through the full compile', async () => {
     const dir = writeProject(FILES);
     await compileRun(dir);
     updateProject(dir, { 'models/stg.sql': `${FILES['models/stg.sql']} -- edited` });
+    // stg reads PATCH_T: it is rendered again (it changed anyway); so is any other reader.
     const changedEnv = await compileRun(dir, { PATCH_T: 'y' });
-    expect(changedEnv.served).toBe(false);
+    expect(changedEnv.served).toBe(true);
     expect(changedEnv.manifestJson).toBe((await fresh(dir, { PATCH_T: 'y' })).manifestJson);
     expect(changedEnv.manifestJson).toContain("'y' as t");
     updateProject(dir, { 'models/a.sql': "{{ config(materialized='table', tags=['t']) }}\nselect {{ no_such_macro() }} from {{ ref('stg') }}" });

@@ -20,12 +20,12 @@ const FILES: Record<string, string> = {
   'models/b.sql': "select id, {{ gen('k') }} as k from {{ ref('a') }}",
   'models/c.sql': "select id from {{ ref('a') }}",
   'seeds/s.csv': 'id\n1\n',
-  'models/e.sql': "select id from {{ ref('s') }}",
+  'models/e.sql': "select id, '{{ env_var('USES_E', 'x') }}' as e from {{ ref('s') }}",
   'models/d.sql': "{{ config(materialized=var('d_mat', 'view')) }}\nselect id from {{ ref('c') }}",
   'models/props.yml': `version: 2
 models:
   - name: c
-    description: "{{ var('desc') }}"
+    description: "{{ var('desc') }} {{ env_var('USES_DESC', '') }}"
     columns:
       - name: id
         data_tests: [positive]
@@ -33,27 +33,27 @@ models:
 };
 
 const FIXED = { invocationId: 'inv', runStartedAt: new Date(0) };
-const MODELS = ['stg', 'a', 'b', 'c', 'd'];
+const MODELS = ['stg', 'a', 'b', 'c', 'd', 'e'];
 
 /** One compile: manifest.json, the compiled files, and which nodes the stored entry was patched for (undefined: not patched). */
-async function compileRun(dir: string, vars?: Record<string, unknown>) {
-  const p = await prepare({ projectDir: dir, ...(vars ? { vars } : {}), ...FIXED });
+async function compileRun(dir: string, vars?: Record<string, unknown>, env: Record<string, string> = {}) {
+  const p = await prepare({ projectDir: dir, ...(vars ? { vars } : {}), env, ...FIXED });
   writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test']));
   const files = Object.fromEntries(MODELS.map((m) => [m, readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', `${m}.sql`), 'utf8')]));
   const patched = p.since?.changed.map((id) => id.replace('model.demo.', '')).sort();
   return { patched, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files };
 }
 
-async function fresh(dir: string, vars?: Record<string, unknown>) {
+async function fresh(dir: string, vars?: Record<string, unknown>, env?: Record<string, string>) {
   rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
-  return compileRun(dir, vars);
+  return compileRun(dir, vars, env);
 }
 
 /** Apply an edit, compile through the cache, and compare with a compile without it; returns the re-rendered models. */
-async function edit(dir: string, what: string, files: Record<string, string>, vars?: Record<string, unknown>) {
+async function edit(dir: string, what: string, files: Record<string, string>, vars?: Record<string, unknown>, env?: Record<string, string>) {
   updateProject(dir, files);
-  const run = await compileRun(dir, vars);
-  const expected = await fresh(dir, vars);
+  const run = await compileRun(dir, vars, env);
+  const expected = await fresh(dir, vars, env);
   expect(expected.patched, what).toBeUndefined();
   expect(run.manifestJson, what).toBe(expected.manifestJson);
   expect(run.inMemory, what).toBe(expected.inMemory);
@@ -96,6 +96,15 @@ describe('compile cache: a changed macro file or var re-renders exactly its user
     // A description reads desc outside any model's SQL: everything.
     expect(await edit(dir, 'a var in a description', { 'project.yml': project.replace('mult: 2', 'mult: 3').replace('desc: D', 'desc: E') }, { label: 'M', spare: 1, d_mat: 'table' })).toBeUndefined();
     expect(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).toContain('"description":"E"');
+  });
+
+  it('an env var change re-renders the models that read it; one read by a description recompiles everything', async () => {
+    const dir = writeProject(FILES);
+    await compileRun(dir);
+    expect(await edit(dir, 'an env var a model reads', {}, undefined, { USES_E: 'y' })).toEqual(['e']);
+    expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'e.sql'), 'utf8')).toContain("'y' as e");
+    expect(await edit(dir, 'an env var nobody reads', {}, undefined, { USES_E: 'y', OTHER: '1' })).toBeUndefined();
+    expect(await edit(dir, 'an env var a description reads', {}, undefined, { USES_E: 'y', USES_DESC: 'z' })).toBeUndefined();
   });
 
   it('a changed generate_schema_name (used for every relation) recompiles everything; a removed var read by a model is reported', async () => {
