@@ -100,7 +100,6 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   const shift = ([at, length]: [number, number]): [number, number] => [at + base, length];
   const maps: IndexMain['maps'] = { middle: shift(body!.middle), parent_map: shift(body!.parent_map), child_map: shift(body!.child_map), end: base + body!.size };
   const at = new Map(positioned(ids, manifest).map((id, i) => [id, i]));
-  const ref = (id: string): number | string => at.get(id) ?? id;
   const pathPrefix = `${targetPath}/compiled/${manifest.projectName}/`;
   const info: IndexMain['info'] = [];
   const compiled: Array<string | null> = [];

@@ -1,0 +1,236 @@
+/**
+ * The rendering half of a compile cache patch (cache-patch.ts): the nodes a change touches are
+ * rendered again in a context built from the stored entry — refs and sources resolve to the stored
+ * relations, macros load from the project as it is now — and, when refs or sources changed, the
+ * graph is rewired as a compile would. Anything the stored entry cannot answer (an unknown or
+ * ephemeral ref, a changed config() call, a test using what changed) abandons the patch.
+ */
+import type { Project } from '../project/types.js';
+import type { Validators } from '../project/validate.js';
+import type { Diagnostic } from '../errors.js';
+import { ProjectGraph } from '../graph/graph.js';
+import type { EntryPatch, readEntry } from './cache-entry.js';
+import { recordingEnv, type KeyParts } from './cache.js';
+import { usersOf, type Changes } from './cache-changes.js';
+import { patchPropertyFiles, type PropertyIndex } from './cache-patch-yaml.js';
+import type { CompileOptions } from './compile.js';
+import { installContext, type RenderNode, type RenderState } from './context.js';
+import { parseDocBlocks, docText } from './docs.js';
+import { compileTemplate, createEnvironment, renderTemplate } from './environment.js';
+import { loadMacros, macrosCalledIn, type MacroRegistry } from './macros.js';
+import { relationValue } from './relations.js';
+import type { Manifest, ManifestNode } from './types.js';
+import { UseRecorder, type UseLog } from './uses.js';
+
+/** Thrown inside a render to abandon the patch (a ref or source the stored manifest cannot answer); caught with any render error. */
+class NoPatch extends Error {}
+
+function throwNoPatch(): never {
+  throw new NoPatch();
+}
+
+/** What a patch needs beyond a compile's options: the target path and the properties validators. */
+export type PatchOptions = CompileOptions & { targetPath: string; validators: Validators };
+
+/** A description rendered as the compile renders it: only with Jinja in it, outside any node. */
+function describe(env: ReturnType<typeof createEnvironment>, state: RenderState, text: string | undefined, file: string): string {
+  if (!text) return '';
+  if (!text.includes('{{') && !text.includes('{%')) return text;
+  state.current = undefined;
+  return renderTemplate(compileTemplate(env, text, file), file).trim();
+}
+
+/** Whether a registry defines the same macros, in the same files, as a stored manifest. */
+function sameMacros(registry: MacroRegistry, stored: Manifest['macros']): boolean {
+  if (registry.nodes.size !== Object.keys(stored).length) return false;
+  for (const m of registry.nodes.values()) if (stored[m.unique_id]?.original_file_path !== m.original_file_path) return false;
+  return true;
+}
+
+/** The replaced nodes of a patch, the macros it loaded, the env_var() reads (stored with the entry), and what the re-rendered nodes used. */
+export interface Patch {
+  replaced: Map<string, ManifestNode>;
+  /** When a re-rendered model's dependencies changed: the new graph. */
+  graph?: EntryPatch['graph'];
+  macros: MacroRegistry;
+  reads: Record<string, string | null>;
+  redone: Set<string>;
+  uses: UseLog;
+}
+
+/** Render the nodes `changes` touch again, in a context built from the stored entry; undefined (or a throw) when the patch cannot cover the change. */
+export function renderPatch(
+  entry: NonNullable<ReturnType<typeof readEntry>>,
+  changes: Changes,
+  parts: KeyParts,
+  project: Project,
+  options: PatchOptions,
+  reads: Record<string, string | null>,
+  stored: { diagnostics: Diagnostic[]; index: PropertyIndex },
+): Patch | undefined {
+  const { manifest, facts } = entry;
+  const parsed = new Map<string, ManifestNode>();
+  const nodeOf = (id: string): ManifestNode => {
+    let node = parsed.get(id);
+    if (!node) parsed.set(id, (node = entry.node(id)!));
+    return node;
+  };
+  // Ids follow from file names (a model or seed is named by its file), so the 200k summaries of a
+  // large project are never parsed here; the node read then confirms the path.
+  const pkg = project.config.name;
+  const fileNode = (type: 'model' | 'seed', path: string): string | undefined => {
+    const id = `${type}.${pkg}.${path.slice(path.lastIndexOf('/') + 1).replace(/\.(sql|csv)$/, '')}`;
+    return facts.info.has(id) && nodeOf(id).original_file_path === path ? id : undefined;
+  };
+  const byName = (name: string): string | undefined =>
+    (facts.info.has(`model.${pkg}.${name}`) ? `model.${pkg}.${name}` : facts.info.has(`seed.${pkg}.${name}`) ? `seed.${pkg}.${name}` : undefined);
+  const redo = new Set<string>(changes.users);
+  for (const path of changes.models) {
+    const id = fileNode('model', path);
+    if (id === undefined) return undefined; // a disabled model's file
+    redo.add(id);
+  }
+  const unitTested = new Set<string>();
+  for (const info of facts.info.values()) if (info.resource_type === 'unit_test' && info.attached_node) unitTested.add(info.attached_node);
+  const isEphemeral = (id: string) => facts.info.has(id) && nodeOf(id).config.materialized === 'ephemeral';
+  for (const id of redo) {
+    const info = facts.info.get(id);
+    if (info?.resource_type !== 'model' || isEphemeral(id) || unitTested.has(id) || info.depends_on.some(isEphemeral)) return undefined;
+  }
+  const replaced = new Map<string, ManifestNode>();
+  // A seed's content is data, never rendered: only its node's checksum changes.
+  for (const path of changes.seeds) {
+    const id = fileNode('seed', path);
+    if (id === undefined) return undefined;
+    replaced.set(id, { ...nodeOf(id), checksum: { name: 'sha256', checksum: parts.seeds[path]! } });
+  }
+
+  const sourceIds = new Map(Object.values(manifest.sources).map((s) => [`${s.source_name}.${s.name}`, s.unique_id]));
+  const refId = (name: string, pkgName: string | undefined): string => {
+    const id = pkgName === undefined || pkgName === pkg ? byName(name) : undefined;
+    if (id === undefined || isEphemeral(id)) throw new NoPatch();
+    return id;
+  };
+  const sourceId = (src: string, table: string): string => sourceIds.get(`${src}.${table}`) ?? throwNoPatch();
+  // As the compile resolves them: refs then sources, sorted, once each.
+  const dependsOn = (work: RenderNode): string[] => {
+    const deps = new Set<string>();
+    for (const r of work.refs) deps.add(refId(r.name, r.package));
+    for (const [src, table] of work.sources) deps.add(sourceId(src, table));
+    return [...deps].sort();
+  };
+  const nunjucksEnv = createEnvironment();
+  const uses = new UseRecorder();
+  const state: RenderState = { mode: 'parse', uses };
+  const docs = parseDocBlocks(project);
+  let macros: MacroRegistry = { nodes: new Map(), functions: new Map() };
+  installContext(nunjucksEnv, {
+    project,
+    dialect: options.dialect,
+    invocationId: options.invocationId,
+    runStartedAt: options.runStartedAt,
+    env: recordingEnv(options.env ?? process.env, reads),
+    resolveRef: (name, pkgName) => relationValue(nodeOf(refId(name, pkgName)).relation, options.dialect),
+    resolveSource: (src, table) => relationValue(manifest.sources[sourceId(src, table)]!.relation, options.dialect),
+    macro: (name) => macros.functions.get(name),
+    macroNames: () => macros.functions.keys(),
+    doc: (name, from) => docText(docs, name, from?.file),
+  }, state);
+  macros = loadMacros(nunjucksEnv, project, (file) => uses.macroFile(file, state.current));
+  if (changes.macros.length > 0 && !sameMacros(macros, manifest.macros)) return undefined;
+  // The changed macro files' top level, loaded again, may read what changed.
+  const outside = uses.log();
+  if (!usersOf(outside.macroFiles, changes.macros) || !usersOf(outside.vars, changes.vars) || !usersOf(outside.env, changes.env)) return undefined;
+  const files = new Map(project.files.models.map((f) => [f.path, f]));
+  for (const id of redo) {
+    const previous = nodeOf(id);
+    const file = files.get(previous.original_file_path);
+    const node = file && patchedNode(previous, file.content, file.checksum, nunjucksEnv, state, macros, options, dependsOn);
+    if (!node) return undefined;
+    replaced.set(id, node);
+  }
+  const redone = new Set(redo);
+  if (changes.properties.length > 0) {
+    state.current = undefined;
+    state.mode = 'execute'; // as when a compile renders descriptions and builds tests
+    const described = patchPropertyFiles({
+      project, dialect: options.dialect, env: nunjucksEnv, state, macros, validators: options.validators,
+      index: stored.index, diagnostics: stored.diagnostics, manifest, facts,
+      refId,
+      sourceId,
+      inject: (sql, parents) => (parents.some(isEphemeral) ? throwNoPatch() : sql),
+      current: (id) => replaced.get(id) ?? nodeOf(id),
+      render: (text, file) => describe(nunjucksEnv, state, text, file),
+    }, changes.properties);
+    if (!described) return undefined;
+    for (const [id, node] of described) {
+      replaced.set(id, node);
+      if (node.resource_type === 'test') redone.add(id);
+    }
+  }
+  return { replaced, macros, reads, redone, uses: uses.log(), graph: rewired(entry, replaced) };
+}
+
+/**
+ * The graph after a patch whose models now depend on other nodes (a ref or source added or
+ * removed), computed as a compile computes it: parent_map and sorted child lists, and the
+ * topological order (a cycle throws, and the project is compiled to report it). Undefined when
+ * no dependency changed.
+ */
+function rewired(entry: NonNullable<ReturnType<typeof readEntry>>, replaced: ReadonlyMap<string, ManifestNode>): EntryPatch['graph'] {
+  const { facts, manifest } = entry;
+  const changed = [...replaced.values()].filter((n) => JSON.stringify(n.depends_on.nodes) !== JSON.stringify(facts.info.get(n.unique_id)!.depends_on));
+  if (changed.length === 0) return undefined;
+  const info = new Map(facts.info);
+  const { parent_map, child_map } = manifest;
+  for (const node of changed) {
+    const id = node.unique_id;
+    const before = info.get(id)!;
+    for (const parent of before.depends_on) child_map[parent] = child_map[parent]!.filter((c) => c !== id);
+    info.set(id, { ...before, depends_on: node.depends_on.nodes });
+    parent_map[id] = node.depends_on.nodes;
+    for (const parent of node.depends_on.nodes) child_map[parent]!.push(id);
+  }
+  for (const node of changed) for (const parent of node.depends_on.nodes) child_map[parent]!.sort();
+  return { info, order: ProjectGraph.fromManifest(manifest, info).topoOrder(), parent_map, child_map };
+}
+
+/**
+ * The stored node with its new code, refs, sources and dependencies (`dependsOn` resolves them),
+ * or undefined when its config() calls changed.
+ */
+function patchedNode(
+  previous: ManifestNode,
+  raw: string,
+  checksum: string,
+  env: ReturnType<typeof createEnvironment>,
+  state: RenderState,
+  macros: MacroRegistry,
+  options: CompileOptions,
+  dependsOn: (work: RenderNode) => string[],
+): ManifestNode | undefined {
+  const work: RenderNode = {
+    name: previous.name, uniqueId: previous.unique_id, resourceType: 'model', file: previous.original_file_path, raw,
+    refs: [], sources: [], inlineConfig: {},
+  };
+  const template = compileTemplate(env, raw, previous.original_file_path);
+  state.mode = 'parse';
+  state.current = work;
+  renderTemplate(template, work.file);
+  // Key order too: the resolved config keeps the order of the calls.
+  if (previous.inline_config === undefined || JSON.stringify(work.inlineConfig) !== JSON.stringify(previous.inline_config)) return undefined;
+  work.config = previous.config;
+  work.self = relationValue(previous.relation, options.dialect);
+  state.mode = 'execute';
+  const compiled = renderTemplate(template, work.file);
+  return {
+    ...previous,
+    raw_code: raw,
+    checksum: { name: 'sha256', checksum },
+    refs: work.refs,
+    sources: work.sources,
+    depends_on: { nodes: dependsOn(work), macros: macrosCalledIn(raw, macros) },
+    inline_config: work.inlineConfig,
+    compiled_code: compiled,
+  };
+}
