@@ -12,10 +12,9 @@
  * never cached. Only successful compiles are stored, so errors are always reported afresh.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { closeSync, openSync, readdirSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
 import type { Project } from '../project/types.js';
 import type { Dialect } from '../adapters/adapter.js';
@@ -28,8 +27,6 @@ import { sha256 } from '../util/hash.js';
 
 /** Template names whose values differ on every run: their presence disables the cache. */
 const PER_RUN = /\b(run_started_at|invocation_id)\b/;
-/** Copy buffer for the manifest.json body. */
-const COPY_CHUNK = 1 << 20;
 
 /** A compile through the cache: the manifest and whether it came from the cache. */
 export interface CachedCompile {
