@@ -72,6 +72,8 @@ export interface Changes {
   macros: string[];
   seeds: string[];
   properties: string[];
+  /** Singular test files. */
+  tests: string[];
   vars: string[];
   /** Environment variables read by the stored compile whose value changed. */
   env: string[];
@@ -84,12 +86,13 @@ export function changesSince(stored: StoredInputs, parts: KeyParts, env: string[
   const macros = changedFiles(stored.macros, parts.macros);
   const seeds = changedFiles(stored.seeds, parts.seeds);
   const properties = changedFiles(stored.properties, parts.properties);
-  if (!models || !macros || !seeds || !properties || models.length + properties.length > MAX_CHANGED) return undefined;
+  const tests = changedFiles(stored.tests, parts.tests);
+  if (!models || !macros || !seeds || !properties || !tests || models.length + properties.length + tests.length > MAX_CHANGED) return undefined;
   const vars = changedNames(stored.vars, parts.vars);
-  if (models.length + macros.length + seeds.length + properties.length + vars.length + env.length === 0) return undefined;
+  if (models.length + macros.length + seeds.length + properties.length + tests.length + vars.length + env.length === 0) return undefined;
   const macroUsers = usersOf(stored.uses.macroFiles, macros);
   const varUsers = usersOf(stored.uses.vars, vars);
   // Every env_var() read is recorded with its reader: a name read some other way recompiles.
   const envUsers = env.every((name) => Object.hasOwn(stored.uses.env, name)) ? usersOf(stored.uses.env, env) : undefined;
-  return macroUsers && varUsers && envUsers ? { models, macros, seeds, properties, vars, env, users: [...macroUsers, ...varUsers, ...envUsers] } : undefined;
+  return macroUsers && varUsers && envUsers ? { models, macros, seeds, properties, tests, vars, env, users: [...macroUsers, ...varUsers, ...envUsers] } : undefined;
 }

@@ -20,6 +20,8 @@ import { compileTemplate, createEnvironment, renderTemplate } from './environmen
 import { loadMacros, macrosCalledIn, type MacroRegistry } from './macros.js';
 import { relationValue } from './relations.js';
 import type { Manifest, ManifestNode } from './types.js';
+import { buildSingularTest, testBuildState, type TestCompileContext } from '../data-tests/compile-tests.js';
+import { summarize } from './node-facts.js';
 import { UseRecorder, type UseLog } from './uses.js';
 
 /** Thrown inside a render to abandon the patch (a ref or source the stored manifest cannot answer); caught with any render error. */
@@ -84,18 +86,32 @@ export function renderPatch(
   };
   const byName = (name: string): string | undefined =>
     (facts.info.has(`model.${pkg}.${name}`) ? `model.${pkg}.${name}` : facts.info.has(`seed.${pkg}.${name}`) ? `seed.${pkg}.${name}` : undefined);
-  const redo = new Set<string>(changes.users);
+  // What to do again: models rendered, singular tests rendered, properties files whose tests are built again.
+  const redo = new Set<string>();
+  const singular = new Set<string>();
+  const yamlFiles = new Set(changes.properties);
+  for (const id of changes.users) {
+    const type = facts.info.get(id)?.resource_type;
+    if (type === 'model') redo.add(id);
+    else if (type !== 'test') return undefined;
+    else if (nodeOf(id).test_metadata === undefined) singular.add(id);
+    else yamlFiles.add(nodeOf(id).original_file_path);
+  }
   for (const path of changes.models) {
     const id = fileNode('model', path);
     if (id === undefined) return undefined; // a disabled model's file
     redo.add(id);
   }
+  for (const path of changes.tests) {
+    const id = `test.${pkg}.${path.slice(path.lastIndexOf('/') + 1).replace(/\.sql$/, '')}`;
+    if (!facts.info.has(id) || nodeOf(id).original_file_path !== path) return undefined; // a disabled test's file
+    singular.add(id);
+  }
   const unitTested = new Set<string>();
   for (const info of facts.info.values()) if (info.resource_type === 'unit_test' && info.attached_node) unitTested.add(info.attached_node);
   const isEphemeral = (id: string) => facts.info.has(id) && nodeOf(id).config.materialized === 'ephemeral';
   for (const id of redo) {
-    const info = facts.info.get(id);
-    if (info?.resource_type !== 'model' || isEphemeral(id) || unitTested.has(id) || info.depends_on.some(isEphemeral)) return undefined;
+    if (isEphemeral(id) || unitTested.has(id) || facts.info.get(id)!.depends_on.some(isEphemeral)) return undefined;
   }
   const replaced = new Map<string, ManifestNode>();
   // A seed's content is data, never rendered: only its node's checksum changes.
@@ -150,18 +166,27 @@ export function renderPatch(
     replaced.set(id, node);
   }
   const redone = new Set(redo);
-  if (changes.properties.length > 0) {
-    state.current = undefined;
-    state.mode = 'execute'; // as when a compile renders descriptions and builds tests
+  state.current = undefined;
+  state.mode = 'execute'; // as when a compile renders descriptions and builds tests
+  const tests = {
+    project, dialect: options.dialect, env: nunjucksEnv, state, macros, refId, sourceId,
+    inject: (sql: string, parents: string[]) => (parents.some(isEphemeral) ? throwNoPatch() : sql),
+  };
+  const current = (id: string) => replaced.get(id) ?? nodeOf(id);
+  if (singular.size > 0) {
+    const rebuilt = rebuildSingularTests(tests, manifest, [...singular], current);
+    if (!rebuilt) return undefined;
+    for (const node of rebuilt) {
+      replaced.set(node.unique_id, node);
+      redone.add(node.unique_id);
+    }
+  }
+  if (yamlFiles.size > 0) {
+    const order = new Map((project.files.propertyFiles ?? []).map((f, i) => [f.path, i]));
     const described = patchPropertyFiles({
-      project, dialect: options.dialect, env: nunjucksEnv, state, macros, validators: options.validators,
-      index: stored.index, diagnostics: stored.diagnostics, manifest, facts,
-      refId,
-      sourceId,
-      inject: (sql, parents) => (parents.some(isEphemeral) ? throwNoPatch() : sql),
-      current: (id) => replaced.get(id) ?? nodeOf(id),
+      ...tests, validators: options.validators, index: stored.index, diagnostics: stored.diagnostics, manifest, facts, current,
       render: (text, file) => describe(nunjucksEnv, state, text, file),
-    }, changes.properties);
+    }, [...yamlFiles].sort((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1)));
     if (!described) return undefined;
     for (const [id, node] of described) {
       replaced.set(id, node);
@@ -169,6 +194,27 @@ export function renderPatch(
     }
   }
   return { replaced, macros, reads, redone, uses: uses.log(), graph: rewired(entry, replaced) };
+}
+
+/**
+ * Singular tests rendered again from their files (the project's), when each keeps its key order
+ * and summary (name, tags, paths); their dependencies may change (the graph is rewired).
+ */
+function rebuildSingularTests(ctx: TestCompileContext, manifest: Manifest, ids: string[], current: (id: string) => ManifestNode): ManifestNode[] | undefined {
+  // Nodes are read one by one (never the whole lazy record).
+  const view = new Proxy({} as Manifest['nodes'], { get: (_, id) => (typeof id === 'string' ? current(id) : undefined) });
+  const s = testBuildState({ projectName: manifest.projectName, adapterType: manifest.adapterType, sources: manifest.sources, nodes: view } as Manifest, ctx, []);
+  const files = new Map(ctx.project.files.tests.map((f) => [f.path, f]));
+  const out: ManifestNode[] = [];
+  for (const id of ids) {
+    const old = current(id);
+    const file = files.get(old.original_file_path);
+    const node = file && buildSingularTest(s, file);
+    if (!node || node.unique_id !== id || Object.keys(node).join() !== Object.keys(old).join()) return undefined;
+    if (JSON.stringify(summarize(node, ctx.dialect)) !== JSON.stringify(summarize(old, ctx.dialect))) return undefined;
+    out.push(node);
+  }
+  return out;
 }
 
 /**

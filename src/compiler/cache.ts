@@ -106,6 +106,8 @@ export interface KeyParts {
   seeds: Record<string, string>;
   /** Properties YAML files (when the file list is known). */
   properties: Record<string, string>;
+  /** Singular test files. */
+  tests: Record<string, string>;
   vars: Record<string, string>;
 }
 
@@ -129,7 +131,8 @@ export function cacheKeyParts(project: CacheKeyInputs, options: Pick<CompileOpti
   const macros: Record<string, string> = {};
   const seeds: Record<string, string> = {};
   const properties: Record<string, string> = {};
-  const own: Record<string, Record<string, string>> = { models, macros, seeds, propertyFiles: properties };
+  const tests: Record<string, string> = {};
+  const own: Record<string, Record<string, string>> = { models, macros, seeds, propertyFiles: properties, tests };
   for (const [kind, list] of lists) {
     hash.update(`\0${kind}:${list.length}`);
     const checksums = Object.hasOwn(own, kind) ? own[kind] : undefined;
@@ -144,11 +147,11 @@ export function cacheKeyParts(project: CacheKeyInputs, options: Pick<CompileOpti
   for (const [name, value] of Object.entries(project.vars)) vars[name] = sha256(JSON.stringify(value, keyJson) ?? 'undefined');
   const global = hash.digest('hex');
   const key = createHash('sha256').update(global);
-  for (const [part, record] of [['models', models], ['macros', macros], ['seeds', seeds], ['properties', properties], ['vars', vars]] as const) {
+  for (const [part, record] of [['models', models], ['macros', macros], ['seeds', seeds], ['properties', properties], ['tests', tests], ['vars', vars]] as const) {
     key.update(`\0${part}`);
     for (const [name, value] of Object.entries(record)) key.update(`\0${name}\0${value}`);
   }
-  return { key: key.digest('hex'), global, models, macros, seeds, properties, vars };
+  return { key: key.digest('hex'), global, models, macros, seeds, properties, tests, vars };
 }
 
 /** JSON.stringify replacer for hashing: Maps and Sets (properties by name) as entry lists, not `{}`. */

@@ -130,8 +130,8 @@ function baseName(relPath: string): { name: string; dirs: string[] } {
   return { name: last.replace(/\.sql$/, ''), dirs: parts };
 }
 
-/** A `.sql` file under test-paths: rendered like a model; its refs are its dependencies. */
-function buildSingularTest(s: TestBuildState, file: ProjectFile): ManifestNode | undefined {
+/** A `.sql` file under test-paths: rendered like a model; its refs are its dependencies. Undefined when disabled. */
+export function buildSingularTest(s: TestBuildState, file: ProjectFile): ManifestNode | undefined {
   const pkg = s.project.config.name;
   const { name, dirs } = baseName(file.relPath);
   const uniqueId = `test.${pkg}.${name}`;

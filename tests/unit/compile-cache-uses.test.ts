@@ -41,7 +41,8 @@ async function compileRun(dir: string, vars?: Record<string, unknown>, env: Reco
   writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test']));
   const files = Object.fromEntries(MODELS.map((m) => [m, readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', `${m}.sql`), 'utf8')]));
   const patched = p.since?.changed.map((id) => id.replace('model.demo.', '')).sort();
-  return { patched, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files };
+  const facts = JSON.stringify({ summaries: [...p.facts.summaries.values()], order: p.facts.order, info: [...p.facts.info] });
+  return { patched, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files, facts };
 }
 
 async function fresh(dir: string, vars?: Record<string, unknown>, env?: Record<string, string>) {
@@ -57,6 +58,7 @@ async function edit(dir: string, what: string, files: Record<string, string>, va
   expect(expected.patched, what).toBeUndefined();
   expect(run.manifestJson, what).toBe(expected.manifestJson);
   expect(run.inMemory, what).toBe(expected.inMemory);
+  expect(run.facts, what).toBe(expected.facts);
   expect(run.files, what).toEqual(expected.files);
   return run.patched;
 }
@@ -75,8 +77,11 @@ describe('compile cache: a changed macro file or var re-renders exactly its user
     expect(await edit(dir, 'a model and a macro at once', {
       'macros/m.sql': m.replace('/ 100.0', '/ 10.0'), 'models/c.sql': "select id, 1 as one from {{ ref('a') }}",
     })).toEqual(['b', 'c', 'stg']);
-    // A macro a test uses, a new macro name, a new macro file: the whole project.
-    expect(await edit(dir, 'a macro a test calls', { 'macros/tests.sql': FILES['macros/tests.sql']!.replace('}}0{%', '}}-1{%') })).toBeUndefined();
+    // A macro a generic test calls: the tests of its properties file are built again.
+    expect(await edit(dir, 'a macro a test calls', { 'macros/tests.sql': FILES['macros/tests.sql']!.replace('%}0{%', '%}-1{%') })).toEqual(['test.demo.positive_c_id']);
+    expect(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).toContain('<= -1');
+    // A new macro name, a new macro file: the whole project.
+
     expect(await edit(dir, 'a macro added', { 'macros/unused.sql': '{% macro idle(x) %}2{% endmacro %}\n{% macro idle2() %}3{% endmacro %}\n' })).toBeUndefined();
     // A seed's content is data: its node's checksum is all that changes.
     expect(await edit(dir, 'a seed file', { 'seeds/s.csv': 'id\n1\n2\n' })).toEqual(['seed.demo.s']);

@@ -65,7 +65,9 @@ async function compileRun(dir: string) {
   const p = await prepare({ projectDir: dir, ...FIXED });
   writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test', 'unit_test']));
   const patched = p.since?.changed.map((id) => id.replace(/^(model|test)\.demo\./, '$1:')).sort();
-  return { patched, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files: compiledFiles(dir) };
+  // What ls and selection read (stored in the cache index apart from the nodes), and the build order.
+  const facts = JSON.stringify({ summaries: [...p.facts.summaries.values()], order: p.facts.order, info: [...p.facts.info] });
+  return { patched, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files: compiledFiles(dir), facts };
 }
 
 /** Apply an edit, compile through the cache, and compare with a compile without it; returns the replaced nodes. */
@@ -78,13 +80,14 @@ async function edit(dir: string, what: string, files: Record<string, string>) {
   expect(expected.patched, what).toBeUndefined();
   expect(run.manifestJson, what).toBe(expected.manifestJson);
   expect(run.inMemory, what).toBe(expected.inMemory);
+  expect(run.facts, what).toBe(expected.facts);
   // Files of tests that no longer exist stay behind (as with any compile): compare the current ones.
   expect(Object.fromEntries(Object.keys(expected.files).map((f) => [f, run.files[f]])), what).toEqual(expected.files);
   return run.patched;
 }
 
-describe('compile cache: a changed properties YAML file', () => {
-  it('patches descriptions, columns and test configs; anything that changes the graph or a config compiles everything', async () => {
+describe('compile cache: a changed properties YAML file or singular test', () => {
+  it('patches descriptions, columns, test configs and singular tests; anything that changes the node set or a config compiles everything', async () => {
     const dir = writeProject(FILES);
     await compileRun(dir);
     expect(await edit(dir, 'a model description', { 'models/schema_a.yml': SCHEMA_A.replace('one row per id', 'one row per order id') })).toEqual(['model:a']);
@@ -101,6 +104,15 @@ describe('compile cache: a changed properties YAML file', () => {
       'models/schema_a.yml': moved.replace('Orders,', 'All orders,'), 'models/schema_c.yml': SCHEMA_C.replace('- name: id', '- name: id\n        description: The id.'),
       'models/c.sql': "select id, 1 as one from {{ ref('b') }}",
     })).toEqual(['model:a', 'model:c', 'test:not_null_c_id']);
+
+    // Singular tests: rendered again from their files, new dependencies included.
+    expect(await edit(dir, 'a singular test body', { 'tests/no_negative_ids.sql': "select * from {{ ref('a') }} where id <= 0" })).toEqual(['test:no_negative_ids']);
+    expect(await edit(dir, 'a singular test reading another model', {
+      'tests/no_negative_ids.sql': "select * from {{ ref('a') }} where id <= 0 and id not in (select id from {{ ref('c') }})",
+    })).toEqual(['test:no_negative_ids']);
+    expect(await edit(dir, 'a singular test tagged', { 'tests/no_negative_ids.sql': "{{ config(tags=['x']) }}\nselect * from {{ ref('a') }}" })).toBeUndefined();
+    expect(await edit(dir, 'a singular test disabled', { 'tests/no_negative_ids.sql': "{{ config(enabled=false) }}\nselect * from {{ ref('a') }}" })).toBeUndefined();
+    updateProject(dir, { 'tests/no_negative_ids.sql': FILES['tests/no_negative_ids.sql']! });
 
     const base = (await compileRun(dir)).patched; // a plain hit now
     expect(base).toBeUndefined();
