@@ -1,25 +1,25 @@
 /**
- * A compile cache miss where only model SQL, macro files, seed files, properties YAML, vars or
- * env vars read by templates changed: instead of compiling the project again, the stored entry is
- * patched.
+ * A compile cache miss where only model SQL, singular tests, macro files, seed files, properties
+ * YAML, vars or env vars read by templates changed: instead of compiling the project again, the
+ * stored entry is patched, and only what depends on the change is done again.
  *
- * The nodes to render again are the changed model files' and every node that used a changed macro
- * file, var or env var (uses.ts, recorded by the compile that stored the entry and updated by each patch).
- * Each is rendered again (parse, then execute mode) in a context built from the stored manifest;
- * the patch applies only when the model's own config() calls are unchanged (so its config and
- * relation, hence every dependent's SQL and every test on it), and it is a model that is not
- * ephemeral, reads no ephemeral model and has no unit test (those embed its SQL elsewhere). New or
- * removed refs and sources rewire the graph (`rewired`: maps, graph facts, topological order). A changed macro file must
- * define the same macros (names, files) and must not have been used outside any node's render (a
- * description, generate_schema_name, a macro file's top level); the same holds for a changed var.
- * A seed's new content changes its node's checksum only. A changed properties file is handled by
- * cache-patch-yaml.ts (descriptions, columns and its tests, when the graph and configs stay).
+ * - What changed, and which nodes used it: cache-changes.ts (inputs.json, written with each
+ *   entry; per node the macro files, vars and env vars its render used: uses.ts).
+ * - Rendering: cache-patch-render.ts. Changed models and singular tests, and every node that used
+ *   a changed macro file, var or env var, are rendered again in a context built from the stored
+ *   manifest. A model must keep its own config() calls (so its config and relation, hence every
+ *   dependent's SQL and every test on it), must not be ephemeral, read an ephemeral model or have a
+ *   unit test (those embed its SQL elsewhere). New or removed refs and sources rewire the graph.
+ *   A changed macro file must define the same macros; what changed must not have been used
+ *   outside any node's render (a description, generate_schema_name, a macro file's top level).
+ * - A seed's new content changes its node's checksum only.
+ * - A changed properties file, or one declaring a generic test that used what changed:
+ *   cache-patch-yaml.ts (descriptions, columns and its tests, when the node set and configs stay).
  *
- * Then the replaced nodes (and manifest.macros, for their lines and arguments) are written, and
- * every other node's bytes copied. Anything else (a new or removed file, docs, a singular test,
- * project or profile config, a ref to an ephemeral model, a test using what
- * changed, a render error, a cycle) returns false: the caller compiles the whole project, which also reports errors the
- * usual way.
+ * Then the replaced nodes (and manifest.macros, the graph) are written, every other node's bytes
+ * copied (cache-entry.ts rewriteIndex). Anything else — a new or removed file, docs, project or
+ * profile config, a ref to an ephemeral model, a render error, a cycle — returns undefined: the
+ * caller compiles the whole project, which also reports errors the usual way.
  */
 import { randomUUID } from 'node:crypto';
 import { nodeArtifact } from '../artifacts/manifest.js';
