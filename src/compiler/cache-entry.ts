@@ -21,7 +21,7 @@ import type { Diagnostic } from '../errors.js';
 import { memberInfo, type MemberInfo } from '../graph/graph.js';
 import { lazyProperty } from '../util/lazy-property.js';
 import { BODY, copyRange, openBody, readAll, readRange, unread } from './cache-body.js';
-import { compiledRefs, summaryMap, type CompiledRef, type NodeFacts, type NodeSummary, type SummaryRow } from './node-facts.js';
+import { compiledRefs, summarize, summaryMap, summaryRow, type CompiledRef, type NodeFacts, type NodeSummary, type SummaryRow } from './node-facts.js';
 import { sha256 } from '../util/hash.js';
 import type { Manifest, ManifestNode, ResourceType } from './types.js';
 
@@ -106,8 +106,7 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   for (const id of ids) {
     info.push(infoRow(facts.info.get(id) ?? memberInfo(manifest.nodes[id]!), at));
     const sql = facts.compiled.get(id);
-    const path = sql?.path;
-    compiled.push(path === undefined ? null : path.startsWith(pathPrefix) ? path.slice(pathPrefix.length) : `/${path}`, sql ? sql.hash : null);
+    compiled.push(...compiledRow(sql?.path, sql?.hash, pathPrefix));
   }
   const { nodes: _n, parent_map: _p, child_map: _c, ...small } = manifest;
   const order = facts.order ? facts.order.map((id) => at.get(id)!) : null;
@@ -124,10 +123,7 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   writeFileAtomic(join(dir, INDEX), (fd) => {
     writeSync(fd, `${JSON.stringify(header)}\n${JSON.stringify(main)}\n${JSON.stringify(ranges)}\n`);
     writeSync(fd, `${JSON.stringify(compiled)}\n`);
-    const rows = ids.map((id): SummaryRow => {
-      const n = facts.summaries.get(id)!;
-      return [n.name, n.fqn, n.package_name, n.original_file_path, n.tags, n.materialized ?? null, n.relation_name];
-    });
+    const rows = ids.map((id) => summaryRow(facts.summaries.get(id)!));
     writeSync(fd, JSON.stringify(rows));
   });
 }
@@ -270,24 +266,35 @@ function lazyNodes(ids: string[], parse: (i: number) => ManifestNode): Record<st
 export interface EntryPatch {
   /** Replaced nodes' manifest.json text. */
   artifacts: ReadonlyMap<string, string>;
-  /** The replaced nodes (for their SQL hashes). */
+  /** The replaced nodes (for their SQL hashes and key orders). */
   nodes: ReadonlyMap<string, ManifestNode>;
   /** New manifest.macros. */
   macros?: { macros: Manifest['macros']; dialect: Dialect };
-  /** New dependencies: every node's graph facts, the topological order, and the two maps. */
+  /** New dependencies: every node's graph facts (in the new node order), the topological order, and the two maps. */
   graph?: { info: ReadonlyMap<string, MemberInfo>; order: string[]; parent_map: Manifest['parent_map']; child_map: Manifest['child_map'] };
+  /**
+   * A run of nodes replaced by others (nodes added or removed): the stored nodes at
+   * [start, start + remove) become `nodes` (their manifest.json text in `texts`). Needs `graph`;
+   * start > 0 (the body's separators are written before each node).
+   */
+  splice?: { start: number; remove: number; nodes: ManifestNode[]; texts: string[]; dialect: Dialect };
+}
+
+/** A node's compiled-file facts as index.json stores them: path after `prefix` (or "/" + full path) and SQL hash. */
+function compiledRow(path: string | undefined, hash: string | undefined, prefix: string): [string | null, string | null] {
+  return [path === undefined ? null : path.startsWith(prefix) ? path.slice(prefix.length) : `/${path}`, hash ?? null];
 }
 
 /**
  * Store entry `next` as the entry `found` with some nodes replaced and, per `patch`, the
- * manifest's macros or the graph: every other byte of the body is copied and byte ranges shifted.
- * The set and order of nodes, their summaries and key orders must be unchanged (cache-patch.ts
- * guarantees it). False when the stored files do not fit together.
+ * manifest's macros, the graph, or a run of nodes spliced: every other byte of the body is copied
+ * and byte ranges shifted. Replaced nodes keep their summaries (cache-patch.ts guarantees it);
+ * spliced-in nodes get theirs. Undefined when the stored files do not fit together.
  */
 export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: IndexLines }, next: EntryHeader, patch: EntryPatch): IndexLines | undefined {
   const { rest } = found;
-  const { artifacts, nodes, macros, graph } = patch;
-  if (rest.count !== 4) return undefined;
+  const { artifacts, nodes, macros, graph, splice } = patch;
+  if (rest.count !== 4 || (splice && (!graph || splice.start < 1))) return undefined;
   const main = JSON.parse(rest.text(1)) as IndexMain;
   const ranges = JSON.parse(rest.text(2)) as number[];
   const compiled = JSON.parse(rest.text(3)) as Array<string | null>;
@@ -295,8 +302,19 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
   if (fd === undefined) return undefined;
   const oldHead = Buffer.byteLength(`${found.header.id}\n`);
   const head = `${next.id}\n`;
-  let delta = Buffer.byteLength(head) - oldHead;
   const old = main.maps;
+  const shapeAt = new Map(main.shapes.map((keys, i) => [keys.join(','), i]));
+  const shapeOf = (node: ManifestNode): number => {
+    const keys = Object.keys(node);
+    let n = shapeAt.get(keys.join(','));
+    if (n === undefined) shapeAt.set(keys.join(','), (n = main.shapes.push(keys) - 1));
+    return n;
+  };
+  // The new per-node arrays.
+  const ids: string[] = [];
+  const newRanges: number[] = [];
+  const newCompiled: Array<string | null> = [];
+  const shape: number[] = [];
   let maps: IndexMain['maps'] | undefined;
   try {
     writeFileAtomic(join(dir, BODY), (out) => {
@@ -313,20 +331,43 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
         written += to - cursor;
         cursor = to;
       };
-      for (let i = 0; i < main.ids.length; i++) {
-        const text = artifacts.get(main.ids[i]!);
+      const n = main.ids.length;
+      for (let i = 0; i <= n; i++) {
+        if (splice && i === splice.start) {
+          copyTo(ranges[2 * (i - 1)]! + ranges[2 * (i - 1) + 1]!); // the end of the node before the run
+          splice.nodes.forEach((node, k) => {
+            put(`,${JSON.stringify(node.unique_id)}:`);
+            ids.push(node.unique_id);
+            newRanges.push(...put(splice.texts[k]!));
+            newCompiled.push(...compiledRow(node.compiled_path, node.compiled_code === undefined ? undefined : sha256(node.compiled_code), main.pathPrefix));
+            shape.push(shapeOf(node));
+          });
+          if (splice.remove > 0) {
+            const last = i + splice.remove - 1;
+            cursor = ranges[2 * last]! + ranges[2 * last + 1]!;
+          }
+          i += splice.remove;
+        }
+        if (i >= n) break;
+        const id = main.ids[i]!;
         const at = ranges[2 * i]!;
-        ranges[2 * i] = at + delta;
-        if (text === undefined) continue;
+        const length = ranges[2 * i + 1]!;
+        ids.push(id);
+        const text = artifacts.get(id);
+        if (text === undefined) {
+          newRanges.push(at + written - cursor, length);
+          newCompiled.push(compiled[2 * i]!, compiled[2 * i + 1]!);
+          shape.push(main.shape[i]!);
+          continue;
+        }
         copyTo(at);
-        const [, length] = put(text);
-        cursor = at + ranges[2 * i + 1]!;
-        delta += length - ranges[2 * i + 1]!;
-        ranges[2 * i + 1] = length;
-        const sql = nodes.get(main.ids[i]!)?.compiled_code;
-        if (sql !== undefined) compiled[2 * i + 1] = sha256(sql);
+        newRanges.push(...put(text));
+        cursor = at + length;
+        const node = nodes.get(id)!;
+        newCompiled.push(compiled[2 * i]!, node.compiled_code === undefined ? compiled[2 * i + 1]! : sha256(node.compiled_code));
+        shape.push(shapeOf(node));
       }
-      let middle: [number, number] = [old.middle[0] + delta, old.middle[1]];
+      let middle: [number, number] = [old.middle[0] + written - cursor, old.middle[1]];
       if (macros) {
         main.manifest.macros = macros.macros;
         copyTo(old.middle[0]);
@@ -350,12 +391,20 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
     close(fd, () => {}); // in the background: the last close of a replaced body frees its blocks
   }
   main.maps = maps!;
+  main.ids = ids;
+  main.shape = shape;
   if (graph) {
-    const at = new Map(positioned(main.ids, main.manifest).map((id, i) => [id, i]));
-    main.info = main.ids.map((id) => infoRow(graph.info.get(id)!, at));
+    const at = new Map(positioned(ids, main.manifest).map((id, i) => [id, i]));
+    main.info = ids.map((id) => infoRow(graph.info.get(id)!, at));
     main.order = graph.order.map((id) => at.get(id)!);
   }
-  const lines = [JSON.stringify(main), JSON.stringify(ranges), JSON.stringify(compiled), rest.text(4)];
+  let summaries = rest.text(4);
+  if (splice) {
+    const rows = JSON.parse(summaries) as SummaryRow[];
+    rows.splice(splice.start, splice.remove, ...splice.nodes.map((node) => summaryRow(summarize(node, splice.dialect))));
+    summaries = JSON.stringify(rows);
+  }
+  const lines = [JSON.stringify(main), JSON.stringify(newRanges), JSON.stringify(newCompiled), summaries];
   writeFileAtomic(join(dir, INDEX), (out) => {
     writeSync(out, `${JSON.stringify(next)}\n${lines[0]}\n${lines[1]}\n`);
     writeSync(out, `${lines[2]}\n`);

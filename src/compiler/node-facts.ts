@@ -75,6 +75,11 @@ export function summarize(node: ManifestNode, dialect: Dialect): NodeSummary {
 
 export type SummaryRow = [string, string[], string, string, string[], string | null, string | null];
 
+/** A summary as index.json stores it. */
+export function summaryRow(n: NodeSummary): SummaryRow {
+  return [n.name, n.fqn, n.package_name, n.original_file_path, n.tags, n.materialized ?? null, n.relation_name];
+}
+
 export function summaryMap(ids: string[], rows: SummaryRow[]): Map<string, NodeSummary> {
   const out = new Map<string, NodeSummary>();
   for (let i = 0; i < ids.length; i++) {
