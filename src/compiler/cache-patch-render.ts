@@ -8,11 +8,11 @@
 import type { Project } from '../project/types.js';
 import type { Validators } from '../project/validate.js';
 import type { Diagnostic } from '../errors.js';
-import { ProjectGraph } from '../graph/graph.js';
+import { memberInfo, ProjectGraph, type MemberInfo } from '../graph/graph.js';
 import type { EntryPatch, readEntry } from './cache-entry.js';
 import { recordingEnv, type KeyParts } from './cache.js';
 import { usersOf, type Changes } from './cache-changes.js';
-import { patchPropertyFiles, type PropertyIndex } from './cache-patch-yaml.js';
+import { patchPropertyFiles, type NodeSplice, type PropertyIndex } from './cache-patch-yaml.js';
 import type { CompileOptions } from './compile.js';
 import { installContext, type RenderNode, type RenderState } from './context.js';
 import { parseDocBlocks, docText } from './docs.js';
@@ -52,6 +52,10 @@ function sameMacros(registry: MacroRegistry, stored: Manifest['macros']): boolea
 /** The replaced nodes of a patch, the macros it loaded, the env_var() reads (stored with the entry), and what the re-rendered nodes used. */
 export interface Patch {
   replaced: Map<string, ManifestNode>;
+  /** A run of nodes added or removed (tests of a properties file). */
+  splice?: NodeSplice;
+  /** What each properties file describes, after the patch. */
+  propertyIndex: PropertyIndex;
   /** When a re-rendered model's dependencies changed: the new graph. */
   graph?: EntryPatch['graph'];
   macros: MacroRegistry;
@@ -166,6 +170,8 @@ export function renderPatch(
     replaced.set(id, node);
   }
   const redone = new Set(redo);
+  let splice: NodeSplice | undefined;
+  let propertyIndex = stored.index;
   state.current = undefined;
   state.mode = 'execute'; // as when a compile renders descriptions and builds tests
   const tests = {
@@ -188,12 +194,19 @@ export function renderPatch(
       render: (text, file) => describe(nunjucksEnv, state, text, file),
     }, [...yamlFiles].sort((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1)));
     if (!described) return undefined;
-    for (const [id, node] of described) {
+    for (const [id, node] of described.replaced) {
       replaced.set(id, node);
       if (node.resource_type === 'test') redone.add(id);
     }
+    splice = described.splice;
+    propertyIndex = described.index;
   }
-  return { replaced, macros, reads, redone, uses: uses.log(), graph: rewired(entry, replaced) };
+  if (splice) {
+    const ids = [...facts.info.keys()];
+    for (const id of ids.slice(splice.start, splice.start + splice.remove)) redone.add(id);
+    for (const node of splice.nodes) redone.add(node.unique_id);
+  }
+  return { replaced, splice, propertyIndex, macros, reads, redone, uses: uses.log(), graph: rewired(entry, replaced, splice) };
 }
 
 /**
@@ -218,26 +231,59 @@ function rebuildSingularTests(ctx: TestCompileContext, manifest: Manifest, ids: 
 }
 
 /**
- * The graph after a patch whose models now depend on other nodes (a ref or source added or
- * removed), computed as a compile computes it: parent_map and sorted child lists, and the
- * topological order (a cycle throws, and the project is compiled to report it). Undefined when
- * no dependency changed.
+ * The graph after a patch whose nodes now depend on other nodes (a ref or source added or
+ * removed) or that adds or removes nodes, computed as a compile computes it: graph facts in node
+ * order, parent_map and child_map (keys in node order, sorted child lists) and the topological
+ * order (a cycle throws, and the project is compiled to report it). Undefined when nothing changed.
  */
-function rewired(entry: NonNullable<ReturnType<typeof readEntry>>, replaced: ReadonlyMap<string, ManifestNode>): EntryPatch['graph'] {
+function rewired(entry: NonNullable<ReturnType<typeof readEntry>>, replaced: ReadonlyMap<string, ManifestNode>, splice?: NodeSplice): EntryPatch['graph'] {
   const { facts, manifest } = entry;
   const changed = [...replaced.values()].filter((n) => JSON.stringify(n.depends_on.nodes) !== JSON.stringify(facts.info.get(n.unique_id)!.depends_on));
-  if (changed.length === 0) return undefined;
-  const info = new Map(facts.info);
-  const { parent_map, child_map } = manifest;
+  if (changed.length === 0 && !splice) return undefined;
+  const ids = [...facts.info.keys()];
+  const removed = splice ? ids.slice(splice.start, splice.start + splice.remove) : [];
+  const added = splice?.nodes ?? [];
+  const after = splice ? ids[splice.start - 1]! : undefined;
+  // Facts and map keys in the new node order: the run goes where the removed nodes were.
+  const info = new Map<string, MemberInfo>();
+  for (const id of ids) {
+    if (!removed.includes(id)) info.set(id, facts.info.get(id)!);
+    if (id === after) for (const node of added) info.set(node.unique_id, memberInfo(node));
+  }
+  const respliced = (map: Record<string, string[]>, value: (node: ManifestNode) => string[]): Record<string, string[]> => {
+    if (!splice) return map;
+    const out: Record<string, string[]> = {};
+    for (const [key, list] of Object.entries(map)) {
+      if (!removed.includes(key)) out[key] = list;
+      if (key === after) for (const node of added) out[node.unique_id] = value(node);
+    }
+    return out;
+  };
+  const parent_map = respliced(manifest.parent_map, (node) => node.depends_on.nodes);
+  const child_map = respliced(manifest.child_map, () => []);
+  const touched = new Set<string>();
+  const unlink = (id: string, parents: readonly string[]) => {
+    for (const parent of parents) if (child_map[parent]) child_map[parent] = child_map[parent]!.filter((c) => c !== id);
+  };
+  const link = (id: string, parents: readonly string[]) => {
+    for (const parent of parents) {
+      child_map[parent]!.push(id);
+      touched.add(parent);
+    }
+  };
+  for (const id of removed) {
+    if (manifest.child_map[id]!.some((child) => !removed.includes(child))) throw new Error('a removed node still has dependents');
+    unlink(id, facts.info.get(id)!.depends_on);
+  }
   for (const node of changed) {
     const id = node.unique_id;
-    const before = info.get(id)!;
-    for (const parent of before.depends_on) child_map[parent] = child_map[parent]!.filter((c) => c !== id);
-    info.set(id, { ...before, depends_on: node.depends_on.nodes });
+    unlink(id, facts.info.get(id)!.depends_on);
+    info.set(id, { ...info.get(id)!, depends_on: node.depends_on.nodes });
     parent_map[id] = node.depends_on.nodes;
-    for (const parent of node.depends_on.nodes) child_map[parent]!.push(id);
+    link(id, node.depends_on.nodes);
   }
-  for (const node of changed) for (const parent of node.depends_on.nodes) child_map[parent]!.sort();
+  for (const node of added) link(node.unique_id, node.depends_on.nodes);
+  for (const parent of touched) child_map[parent]!.sort();
   return { info, order: ProjectGraph.fromManifest(manifest, info).topoOrder(), parent_map, child_map };
 }
 

@@ -5,13 +5,15 @@
  *
  * A file is patched only when it describes the same models as before (no model gains, loses or
  * moves its properties), declares no seeds, snapshots, sources or unit tests (before and after),
- * yields no warning, leaves each model's resolved config unchanged, and its tests come out with
- * the same ids in the same order, the same dependencies, key order and summary (name, tags, paths).
- * Anything else: undefined, and the caller compiles the whole project.
+ * yields no warning and leaves each model's resolved config unchanged. Its tests either come out
+ * the same (ids in order, attached nodes, key orders, summaries: each is replaced if it differs),
+ * or, when tests were added or removed, replace the file's run of tests as a whole (a splice; one
+ * per patch). Anything else: undefined, and the caller compiles the whole project.
  */
 import { collectDeclarations } from '../data-tests/declarations.js';
 import { buildGenericTest } from '../data-tests/generic-node.js';
 import { testBuildState, type TestCompileContext } from '../data-tests/compile-tests.js';
+import { MAX_TEST_NAME } from '../data-tests/test-names.js';
 import { readProperties } from '../project/properties.js';
 import type { Project, ProjectProperties } from '../project/types.js';
 import type { Validators } from '../project/validate.js';
@@ -60,9 +62,25 @@ export interface PropertyPatchContext extends TestCompileContext {
   render(text: string | undefined, file: string): string;
 }
 
+/** A run of stored nodes, [start, start + remove), replaced by `nodes` (tests added or removed). */
+export interface NodeSplice {
+  start: number;
+  remove: number;
+  nodes: ManifestNode[];
+}
+
+/** What the YAML part of a patch yields: nodes replaced, at most one splice, and the PropertyIndex after it. */
+export interface PropertyPatch {
+  replaced: Map<string, ManifestNode>;
+  splice?: NodeSplice;
+  index: PropertyIndex;
+}
+
 /** The nodes to replace for the changed properties `files` (in project order), or undefined. */
-export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly string[]): Map<string, ManifestNode> | undefined {
+export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly string[]): PropertyPatch | undefined {
   const out = new Map<string, ManifestNode>();
+  let splice: NodeSplice | undefined;
+  const index: PropertyIndex = { ...ctx.index };
   const positions = new Map<string, number>();
   let i = 0;
   for (const id of ctx.facts.info.keys()) positions.set(id, i++);
@@ -87,10 +105,16 @@ export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly st
     }
     const tests = rebuildTests(ctx, props, use.tests, positions);
     if (!tests) return undefined;
-    // Only what differs is replaced (and its compiled SQL written again).
-    for (const test of tests) if (JSON.stringify(test) !== JSON.stringify(ctx.current(test.unique_id))) out.set(test.unique_id, test);
+    if ('splice' in tests) {
+      if (splice) return undefined; // one run of nodes per patch
+      splice = tests.splice;
+      index[path] = { ...use, tests: splice.nodes.map((n) => n.unique_id) };
+    } else {
+      // Only what differs is replaced (and its compiled SQL written again).
+      for (const test of tests.same) if (JSON.stringify(test) !== JSON.stringify(ctx.current(test.unique_id))) out.set(test.unique_id, test);
+    }
   }
-  return out;
+  return { replaced: out, splice, index };
 }
 
 /** Whether `props` describe exactly the models that `stored` (their ids) were described by. */
@@ -102,15 +126,27 @@ function describesSameModels(ctx: PropertyPatchContext, props: ProjectProperties
   return true;
 }
 
-/** The file's tests built again, when they match the stored ones (ids in order, dependencies, keys, summaries). */
-function rebuildTests(ctx: PropertyPatchContext, props: ProjectProperties, stored: readonly string[], positions: Map<string, number>): ManifestNode[] | undefined {
+/** A test's name: its unique_id is test.<package>.<name>. */
+const testName = (id: string): string => id.slice(id.indexOf('.', 5) + 1);
+
+/**
+ * The file's tests built again: the same tests (`same`; each keeps its attached node, key order
+ * and summary), or a splice of the file's run of tests when tests were added or removed (the run
+ * must be contiguous, and no other test's name may depend on the names added or removed).
+ */
+function rebuildTests(
+  ctx: PropertyPatchContext,
+  props: ProjectProperties,
+  stored: readonly string[],
+  positions: Map<string, number>,
+): { same: ManifestNode[] } | { splice: NodeSplice } | undefined {
+  const order = [...stored].sort((a, b) => positions.get(a)! - positions.get(b)!);
+  const first = order.length === 0 ? Infinity : positions.get(order[0]!)!;
   // Names of the tests built before this file's, as a full compile has them when it gets here.
-  const first = stored.reduce((min, id) => Math.min(min, positions.get(id)!), Infinity);
   const before: string[] = [];
   for (const [id, at] of positions) {
     if (at >= first) break;
-    // A test's unique_id is test.<package>.<name>.
-    if (ctx.facts.info.get(id)!.resource_type === 'test') before.push(id.slice(id.indexOf('.', 5) + 1));
+    if (ctx.facts.info.get(id)!.resource_type === 'test') before.push(testName(id));
   }
   const { project } = ctx;
   const scoped: Project = { root: project.root, config: project.config, target: project.target, vars: project.vars, files: project.files, diagnostics: [], properties: props };
@@ -121,19 +157,26 @@ function rebuildTests(ctx: PropertyPatchContext, props: ProjectProperties, store
   const built: ManifestNode[] = [];
   for (const d of collectDeclarations(scoped, manifest)) {
     const node = buildGenericTest(s, d);
-    if (!node) return undefined; // a test disabled now: one node fewer
-    built.push(node);
+    if (node) built.push(node);
   }
-  const order = [...stored].sort((a, b) => positions.get(a)! - positions.get(b)!);
-  if (built.length !== order.length) return undefined;
-  for (let i = 0; i < built.length; i++) {
-    const node = built[i]!;
-    if (node.unique_id !== order[i]) return undefined;
-    const info = ctx.facts.info.get(node.unique_id)!;
-    if (JSON.stringify(node.depends_on.nodes) !== JSON.stringify(info.depends_on) || node.attached_node !== info.attached_node) return undefined;
-    const old = ctx.current(node.unique_id);
-    if (Object.keys(node).join() !== Object.keys(old).join()) return undefined;
-    if (JSON.stringify(summarize(node, ctx.dialect)) !== JSON.stringify(summarize(old, ctx.dialect))) return undefined;
+  if (built.length === order.length && built.every((node, i) => node.unique_id === order[i])) {
+    for (const node of built) {
+      const old = ctx.current(node.unique_id);
+      if (node.attached_node !== old.attached_node || Object.keys(node).join() !== Object.keys(old).join()) return undefined;
+      if (JSON.stringify(summarize(node, ctx.dialect)) !== JSON.stringify(summarize(old, ctx.dialect))) return undefined;
+    }
+    return { same: built };
   }
-  return built;
+  // Tests added or removed: the file's run of tests is replaced as a whole.
+  if (order.length === 0 || order.some((id, k) => positions.get(id) !== first + k)) return undefined;
+  const removed = new Set(order);
+  const added = built.filter((n) => !removed.has(n.unique_id));
+  for (const id of built.map((n) => n.unique_id)) removed.delete(id);
+  // An added name another test already has, or a removed name another test's hashed name was made from.
+  if (added.some((n) => ctx.facts.info.has(n.unique_id))) return undefined;
+  const prefixes = [...removed].map((id) => `${testName(id).slice(0, MAX_TEST_NAME - 11)}_`);
+  for (const id of ctx.facts.info.keys()) {
+    if (id.startsWith('test.') && !stored.includes(id) && prefixes.some((p) => testName(id).startsWith(p))) return undefined;
+  }
+  return { splice: { start: first, remove: order.length, nodes: built } };
 }

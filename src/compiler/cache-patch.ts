@@ -57,12 +57,16 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   if (!patch) return undefined;
   const { replaced, macros } = patch;
   const next: EntryHeader = {
-    format: FORMAT, key: parts.key, id: randomUUID(), env: patch.reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys()] },
+    format: FORMAT, key: parts.key, id: randomUUID(), env: patch.reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys(), ...(patch.splice?.nodes.map((n) => n.unique_id) ?? [])] },
   };
   const artifacts = new Map([...replaced].map(([id, node]) => [id, JSON.stringify(nodeArtifact(node, options.dialect))]));
   const newMacros = changes.macros.length === 0 ? undefined : { macros: Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m])), dialect: options.dialect };
-  const lines = rewriteIndex(cacheDir, found, next, { artifacts, nodes: replaced, macros: newMacros, graph: patch.graph });
+  const { splice } = patch;
+  const lines = rewriteIndex(cacheDir, found, next, {
+    artifacts, nodes: replaced, macros: newMacros, graph: patch.graph,
+    splice: splice && { ...splice, texts: splice.nodes.map((node) => JSON.stringify(nodeArtifact(node, options.dialect))), dialect: options.dialect },
+  });
   if (!lines) return undefined;
-  writeInputs(cacheDir, next.id, parts, mergeUses(stored.uses, patch.redone, patch.uses), stored.propertyIndex);
+  writeInputs(cacheDir, next.id, parts, mergeUses(stored.uses, patch.redone, patch.uses), patch.propertyIndex);
   return openCacheEntry(cacheDir, next, lines);
 }

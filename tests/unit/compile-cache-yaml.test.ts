@@ -114,15 +114,28 @@ describe('compile cache: a changed properties YAML file or singular test', () =>
     expect(await edit(dir, 'a singular test disabled', { 'tests/no_negative_ids.sql': "{{ config(enabled=false) }}\nselect * from {{ ref('a') }}" })).toBeUndefined();
     updateProject(dir, { 'tests/no_negative_ids.sql': FILES['tests/no_negative_ids.sql']! });
 
+    updateProject(dir, { 'models/schema_a.yml': SCHEMA_A, 'models/schema_c.yml': SCHEMA_C });
+    await compileRun(dir);
+    // Tests added or removed: the file's run of tests is replaced (ids, order, graph as a compile makes them).
+    expect(await edit(dir, 'a test added', { 'models/schema_c.yml': SCHEMA_C.replace('[not_null]', '[not_null, unique]') })).toEqual(['test:not_null_c_id', 'test:unique_c_id']);
+    expect(await edit(dir, 'a test removed', { 'models/schema_c.yml': SCHEMA_C.replace('[not_null]', '[unique]') })).toEqual(['test:unique_c_id']);
+    expect(await edit(dir, 'test arguments (the test name changes)', { 'models/schema_a.yml': SCHEMA_A.replace('[open, closed]', '[open, closed, void]') })).toEqual([
+      'test:accepted_values_a_status__open__closed__void', 'test:not_null_a_id', 'test:relationships_b_id__id__ref_a_', 'test:unique_a_id',
+    ]);
+    // The test now depends on stg instead of a: parent and child maps, graph facts and order follow.
+    expect(await edit(dir, 'a relationships target', { 'models/schema_a.yml': SCHEMA_A.replace("to: \"ref('a')\"", "to: \"ref('stg')\"") })).toEqual([
+      'test:accepted_values_a_status__open__closed', 'test:not_null_a_id', 'test:relationships_b_id__id__ref_stg_', 'test:unique_a_id',
+    ]);
+    expect(await edit(dir, 'a test disabled', { 'models/schema_a.yml': SCHEMA_A.replace('[unique, not_null]', '[unique, {not_null: {config: {enabled: false}}}]') })).toEqual([
+      'test:accepted_values_a_status__open__closed', 'test:relationships_b_id__id__ref_a_', 'test:unique_a_id',
+    ]);
+
     const base = (await compileRun(dir)).patched; // a plain hit now
     expect(base).toBeUndefined();
     const fallbacks: Array<[string, Record<string, string>]> = [
-      ['a test added', { 'models/schema_c.yml': SCHEMA_C.replace('[not_null]', '[not_null, unique]') }],
-      ['test arguments (the test name changes)', { 'models/schema_a.yml': SCHEMA_A.replace('[open, closed]', '[open, closed, void]') }],
       ['a YAML config', { 'models/schema_c.yml': SCHEMA_C.replace('  - name: c\n', '  - name: c\n    config: {materialized: table}\n') }],
       ['model-level tags', { 'models/schema_c.yml': SCHEMA_C.replace('  - name: c\n', '  - name: c\n    tags: [t]\n') }],
       ['a model losing its properties', { 'models/schema_a.yml': SCHEMA_A.slice(0, SCHEMA_A.indexOf('  - name: b')) }],
-      ['a relationships target', { 'models/schema_a.yml': SCHEMA_A.replace("to: \"ref('a')\"", "to: \"ref('stg')\"") }],
       ['a sources file', { 'models/sources.yml': FILES['models/sources.yml']!.replace('raw_data', 'raw2') }],
       ['a model described in two files', { 'models/schema_c.yml': `${SCHEMA_C}  - name: b\n    description: again\n` }],
     ];
@@ -136,5 +149,23 @@ describe('compile cache: a changed properties YAML file or singular test', () =>
       }
       expect(await edit(dir, what, files), what).toBeUndefined();
     }
+  });
+
+  it('tests added or removed whose names other tests depend on compile everything', async () => {
+    // not_null on a.b_id and on a_b.id both make the name not_null_a_b_id: the later one gets a hashed name.
+    const one = (extra: string) => `version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [not_null]\n${extra}`;
+    const bId = '      - name: b_id\n        data_tests: [not_null]\n';
+    const dir = writeProject({
+      'models/a.sql': 'select 1 as id, 2 as b_id',
+      'models/a_b.sql': "select id from {{ ref('a') }}",
+      'models/schema_1.yml': one(''),
+      'models/schema_2.yml': 'version: 2\nmodels:\n  - name: a_b\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
+    });
+    await compileRun(dir);
+    expect(await edit(dir, 'a name another file has', { 'models/schema_1.yml': one(bId) })).toBeUndefined();
+    expect(Object.keys(JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).nodes as object).filter((id) => id.startsWith('test.demo.not_null_a_b_id_'))).toHaveLength(1);
+    expect(await edit(dir, 'a name another test was hashed from', { 'models/schema_1.yml': one('') })).toBeUndefined();
+    // A test added that collides with nothing is patched.
+    expect(await edit(dir, 'a test added', { 'models/schema_1.yml': one('      - name: b_id\n        data_tests: [unique]\n') })).toEqual(['model:a', 'test:not_null_a_id', 'test:unique_a_b_id']);
   });
 });
