@@ -45,6 +45,15 @@ for (const a of ADAPTERS) {
       rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
       expect((await build(fixed)).success).toBe(true);
       expect(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).toBe(patched);
+
+      // A test added in YAML: spliced into the entry, and run by the build as a gate (a failing one stops b).
+      updateProject(dir, { 'models/props.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n      - name: v\n        data_tests: [{accepted_values: {values: [1]}}]\n' });
+      const gated = await build(fixed);
+      const index = JSON.parse(readFileSync(join(dir, 'target', '.strata-cache', 'index.json'), 'utf8').split('\n')[0]!) as { since?: { changed: string[] } };
+      expect(index.since?.changed).toContain('test.demo.accepted_values_a_v__1');
+      const status = Object.fromEntries(gated.results.map((r) => [r.unique_id, r.status]));
+      expect(status['test.demo.accepted_values_a_v__1']).toBe('fail');
+      expect(status['model.demo.b']).toBe('skipped');
     });
 
     it('a macro edit and a --vars change re-render and build exactly the models that use them', async () => {
