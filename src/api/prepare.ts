@@ -78,7 +78,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const entryId = compiled && parts !== undefined
     ? writeCacheEntry(cacheDir, { key: parts.key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts, targetPath: project.config.targetPath, dialect })
     : hit?.id;
-  if (compiled && parts !== undefined && entryId !== undefined) writeInputs(cacheDir, entryId, parts, compiled.uses, propertyIndex(manifest));
+  if (compiled && parts !== undefined && entryId !== undefined) writeInputs(cacheDir, entryId, parts, compiled.uses, propertyIndex(manifest, project.properties));
   writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId);
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts, entryId, since: hit?.since };
 }

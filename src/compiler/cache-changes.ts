@@ -41,6 +41,13 @@ export function readInputs(cacheDir: string): StoredInputs | undefined {
   }
 }
 
+function withoutKeys(record: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  if (keys.length === 0) return record;
+  const out = { ...record };
+  for (const key of keys) delete out[key];
+  return out;
+}
+
 /** Names whose value differs between two records (added and removed ones included). */
 function changedNames(before: Record<string, string>, after: Record<string, string>): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
@@ -69,6 +76,8 @@ export function usersOf(log: Record<string, string[]>, names: readonly string[])
 /** What changed since the stored entry, when a patch can cover it: changed files by kind, changed vars, and the nodes that used a changed macro file or var. */
 export interface Changes {
   models: string[];
+  /** Model files added (at most one). */
+  addedModels: string[];
   macros: string[];
   seeds: string[];
   properties: string[];
@@ -82,17 +91,19 @@ export interface Changes {
 
 export function changesSince(stored: StoredInputs, parts: KeyParts, env: string[]): Changes | undefined {
   if (stored.global !== parts.global || !stored.uses || !stored.propertyIndex) return undefined;
-  const models = changedFiles(stored.models, parts.models);
+  // A model file may be added (one per patch); any other file added or removed recompiles.
+  const addedModels = Object.keys(parts.models).filter((p) => stored.models[p] === undefined);
+  const models = addedModels.length <= 1 ? changedFiles(stored.models, withoutKeys(parts.models, addedModels)) : undefined;
   const macros = changedFiles(stored.macros, parts.macros);
   const seeds = changedFiles(stored.seeds, parts.seeds);
   const properties = changedFiles(stored.properties, parts.properties);
   const tests = changedFiles(stored.tests, parts.tests);
   if (!models || !macros || !seeds || !properties || !tests || models.length + properties.length + tests.length > MAX_CHANGED) return undefined;
   const vars = changedNames(stored.vars, parts.vars);
-  if (models.length + macros.length + seeds.length + properties.length + tests.length + vars.length + env.length === 0) return undefined;
+  if (models.length + addedModels.length + macros.length + seeds.length + properties.length + tests.length + vars.length + env.length === 0) return undefined;
   const macroUsers = usersOf(stored.uses.macroFiles, macros);
   const varUsers = usersOf(stored.uses.vars, vars);
   // Every env_var() read is recorded with its reader: a name read some other way recompiles.
   const envUsers = env.every((name) => Object.hasOwn(stored.uses.env, name)) ? usersOf(stored.uses.env, env) : undefined;
-  return macroUsers && varUsers && envUsers ? { models, macros, seeds, properties, tests, vars, env, users: [...macroUsers, ...varUsers, ...envUsers] } : undefined;
+  return macroUsers && varUsers && envUsers ? { models, addedModels, macros, seeds, properties, tests, vars, env, users: [...macroUsers, ...varUsers, ...envUsers] } : undefined;
 }

@@ -268,16 +268,17 @@ export interface EntryPatch {
   artifacts: ReadonlyMap<string, string>;
   /** The replaced nodes (for their SQL hashes and key orders). */
   nodes: ReadonlyMap<string, ManifestNode>;
+  dialect: Dialect;
   /** New manifest.macros. */
-  macros?: { macros: Manifest['macros']; dialect: Dialect };
+  macros?: Manifest['macros'];
   /** New dependencies: every node's graph facts (in the new node order), the topological order, and the two maps. */
   graph?: { info: ReadonlyMap<string, MemberInfo>; order: string[]; parent_map: Manifest['parent_map']; child_map: Manifest['child_map'] };
   /**
-   * A run of nodes replaced by others (nodes added or removed): the stored nodes at
-   * [start, start + remove) become `nodes` (their manifest.json text in `texts`). Needs `graph`;
-   * start > 0 (the body's separators are written before each node).
+   * Runs of nodes replaced by others (nodes added or removed), in order, not overlapping: the
+   * stored nodes at [start, start + remove) become `nodes` (their manifest.json text in `texts`).
+   * Needs `graph`; start > 0 (the body's separators are written before each node).
    */
-  splice?: { start: number; remove: number; nodes: ManifestNode[]; texts: string[]; dialect: Dialect };
+  splices?: Array<{ start: number; remove: number; nodes: ManifestNode[]; texts: string[] }>;
 }
 
 /** A node's compiled-file facts as index.json stores them: path after `prefix` (or "/" + full path) and SQL hash. */
@@ -293,8 +294,10 @@ function compiledRow(path: string | undefined, hash: string | undefined, prefix:
  */
 export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: IndexLines }, next: EntryHeader, patch: EntryPatch): IndexLines | undefined {
   const { rest } = found;
-  const { artifacts, nodes, macros, graph, splice } = patch;
-  if (rest.count !== 4 || (splice && (!graph || splice.start < 1))) return undefined;
+  const { artifacts, nodes, macros, graph } = patch;
+  const splices = patch.splices ?? [];
+  if (rest.count !== 4 || (splices.length > 0 && (!graph || splices.some((sp) => sp.start < 1)))) return undefined;
+  const byStart = new Map(splices.map((sp) => [sp.start, sp]));
   const main = JSON.parse(rest.text(1)) as IndexMain;
   const ranges = JSON.parse(rest.text(2)) as number[];
   const compiled = JSON.parse(rest.text(3)) as Array<string | null>;
@@ -327,13 +330,17 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
         return [at, bytes.length];
       };
       const copyTo = (to: number) => {
+        if (to <= cursor) return;
         copyRange(fd, cursor, to, out);
         written += to - cursor;
         cursor = to;
       };
       const n = main.ids.length;
+      const done = new Set<object>();
       for (let i = 0; i <= n; i++) {
-        if (splice && i === splice.start) {
+        const splice = byStart.get(i);
+        if (splice && !done.has(splice)) {
+          done.add(splice);
           copyTo(ranges[2 * (i - 1)]! + ranges[2 * (i - 1) + 1]!); // the end of the node before the run
           splice.nodes.forEach((node, k) => {
             put(`,${JSON.stringify(node.unique_id)}:`);
@@ -346,7 +353,8 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
             const last = i + splice.remove - 1;
             cursor = ranges[2 * last]! + ranges[2 * last + 1]!;
           }
-          i += splice.remove;
+          i += splice.remove - 1; // the loop's i++ reaches the first node after the run (which may start another)
+          continue;
         }
         if (i >= n) break;
         const id = main.ids[i]!;
@@ -369,9 +377,9 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
       }
       let middle: [number, number] = [old.middle[0] + written - cursor, old.middle[1]];
       if (macros) {
-        main.manifest.macros = macros.macros;
+        main.manifest.macros = macros;
         copyTo(old.middle[0]);
-        middle = put(manifestMiddle(main.manifest, macros.dialect));
+        middle = put(manifestMiddle(main.manifest, patch.dialect));
         cursor = old.middle[0] + old.middle[1];
       }
       if (graph) {
@@ -399,9 +407,10 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
     main.order = graph.order.map((id) => at.get(id)!);
   }
   let summaries = rest.text(4);
-  if (splice) {
+  if (splices.length > 0) {
     const rows = JSON.parse(summaries) as SummaryRow[];
-    rows.splice(splice.start, splice.remove, ...splice.nodes.map((node) => summaryRow(summarize(node, splice.dialect))));
+    // From the last run back, so the earlier runs' positions still hold.
+    for (const sp of [...splices].sort((x, y) => y.start - x.start)) rows.splice(sp.start, sp.remove, ...sp.nodes.map((node) => summaryRow(summarize(node, patch.dialect))));
     summaries = JSON.stringify(rows);
   }
   const lines = [JSON.stringify(main), JSON.stringify(newRanges), JSON.stringify(newCompiled), summaries];

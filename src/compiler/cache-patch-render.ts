@@ -13,16 +13,18 @@ import type { EntryPatch, readEntry } from './cache-entry.js';
 import { recordingEnv, type KeyParts } from './cache.js';
 import { usersOf, type Changes } from './cache-changes.js';
 import { patchPropertyFiles, type NodeSplice, type PropertyIndex } from './cache-patch-yaml.js';
-import type { CompileOptions } from './compile.js';
+import { fileNodeRecord, schemaName, type CompileOptions, type Work } from './compile.js';
+import { resolveNodeConfig } from './config.js';
+import type { NodeFacts } from './node-facts.js';
 import { installContext, type RenderNode, type RenderState } from './context.js';
 import { parseDocBlocks, docText } from './docs.js';
 import { compileTemplate, createEnvironment, renderTemplate } from './environment.js';
 import { loadMacros, macrosCalledIn, type MacroRegistry } from './macros.js';
-import { relationValue } from './relations.js';
+import { nodeRelation, relationValue } from './relations.js';
 import type { Manifest, ManifestNode } from './types.js';
 import { buildSingularTest, testBuildState, type TestCompileContext } from '../data-tests/compile-tests.js';
 import { summarize } from './node-facts.js';
-import { UseRecorder, type UseLog } from './uses.js';
+import { OUTSIDE, UseRecorder, type UseLog } from './uses.js';
 
 /** Thrown inside a render to abandon the patch (a ref or source the stored manifest cannot answer); caught with any render error. */
 class NoPatch extends Error {}
@@ -52,8 +54,8 @@ function sameMacros(registry: MacroRegistry, stored: Manifest['macros']): boolea
 /** The replaced nodes of a patch, the macros it loaded, the env_var() reads (stored with the entry), and what the re-rendered nodes used. */
 export interface Patch {
   replaced: Map<string, ManifestNode>;
-  /** A run of nodes added or removed (tests of a properties file). */
-  splice?: NodeSplice;
+  /** Runs of nodes added or removed (a new model, the tests of a properties file), in node order. */
+  splices: NodeSplice[];
   /** What each properties file describes, after the patch. */
   propertyIndex: PropertyIndex;
   /** When a re-rendered model's dependencies changed: the new graph. */
@@ -76,8 +78,9 @@ export function renderPatch(
 ): Patch | undefined {
   const { manifest, facts } = entry;
   const parsed = new Map<string, ManifestNode>();
+  const addedById = new Map<string, ManifestNode>();
   const nodeOf = (id: string): ManifestNode => {
-    let node = parsed.get(id);
+    let node = parsed.get(id) ?? addedById.get(id);
     if (!node) parsed.set(id, (node = entry.node(id)!));
     return node;
   };
@@ -88,8 +91,9 @@ export function renderPatch(
     const id = `${type}.${pkg}.${path.slice(path.lastIndexOf('/') + 1).replace(/\.(sql|csv)$/, '')}`;
     return facts.info.has(id) && nodeOf(id).original_file_path === path ? id : undefined;
   };
+  const known = (id: string) => facts.info.has(id) || addedById.has(id);
   const byName = (name: string): string | undefined =>
-    (facts.info.has(`model.${pkg}.${name}`) ? `model.${pkg}.${name}` : facts.info.has(`seed.${pkg}.${name}`) ? `seed.${pkg}.${name}` : undefined);
+    (known(`model.${pkg}.${name}`) ? `model.${pkg}.${name}` : known(`seed.${pkg}.${name}`) ? `seed.${pkg}.${name}` : undefined);
   // What to do again: models rendered, singular tests rendered, properties files whose tests are built again.
   const redo = new Set<string>();
   const singular = new Set<string>();
@@ -113,7 +117,7 @@ export function renderPatch(
   }
   const unitTested = new Set<string>();
   for (const info of facts.info.values()) if (info.resource_type === 'unit_test' && info.attached_node) unitTested.add(info.attached_node);
-  const isEphemeral = (id: string) => facts.info.has(id) && nodeOf(id).config.materialized === 'ephemeral';
+  const isEphemeral = (id: string) => known(id) && nodeOf(id).config.materialized === 'ephemeral';
   for (const id of redo) {
     if (isEphemeral(id) || unitTested.has(id) || facts.info.get(id)!.depends_on.some(isEphemeral)) return undefined;
   }
@@ -161,6 +165,17 @@ export function renderPatch(
   // The changed macro files' top level, loaded again, may read what changed.
   const outside = uses.log();
   if (!usersOf(outside.macroFiles, changes.macros) || !usersOf(outside.vars, changes.vars) || !usersOf(outside.env, changes.env)) return undefined;
+  // A new model first: the models edited with it may ref it.
+  const added: NodeSplice[] = [];
+  for (const path of changes.addedModels) {
+    const node = newModel(path, { project, options, env: nunjucksEnv, state, macros, uses, dependsOn, absent: stored.index });
+    if (node === undefined) return undefined;
+    if (node === null) continue; // disabled: no node
+    const start = newModelPosition(project, facts, path);
+    if (start === undefined) return undefined;
+    added.push({ start, remove: 0, nodes: [node] });
+    addedById.set(node.unique_id, node);
+  }
   const files = new Map(project.files.models.map((f) => [f.path, f]));
   for (const id of redo) {
     const previous = nodeOf(id);
@@ -201,12 +216,13 @@ export function renderPatch(
     splice = described.splice;
     propertyIndex = described.index;
   }
-  if (splice) {
-    const ids = [...facts.info.keys()];
-    for (const id of ids.slice(splice.start, splice.start + splice.remove)) redone.add(id);
-    for (const node of splice.nodes) redone.add(node.unique_id);
+  const splices = [...added, ...(splice ? [splice] : [])].sort((a, b) => a.start - b.start);
+  const ids = [...facts.info.keys()];
+  for (const sp of splices) {
+    for (const id of ids.slice(sp.start, sp.start + sp.remove)) redone.add(id);
+    for (const node of sp.nodes) redone.add(node.unique_id);
   }
-  return { replaced, splice, propertyIndex, macros, reads, redone, uses: uses.log(), graph: rewired(entry, replaced, splice) };
+  return { replaced, splices, propertyIndex, macros, reads, redone, uses: uses.log(), graph: rewired(entry, replaced, splices) };
 }
 
 /**
@@ -230,32 +246,100 @@ function rebuildSingularTests(ctx: TestCompileContext, manifest: Manifest, ids: 
   return out;
 }
 
+/** What rendering a new model file needs from the patch. */
+interface NewModelContext {
+  project: Project;
+  options: PatchOptions;
+  env: ReturnType<typeof createEnvironment>;
+  state: RenderState;
+  macros: MacroRegistry;
+  uses: UseRecorder;
+  dependsOn: (work: RenderNode) => string[];
+  absent: PropertyIndex;
+}
+
+/**
+ * A new model file compiled as a compile compiles it (parse render, config, relation, execute
+ * render): its node, null when it is disabled, undefined when a patch cannot add it (its name is
+ * taken or described in a properties file, it is ephemeral).
+ */
+function newModel(path: string, ctx: NewModelContext): ManifestNode | null | undefined {
+  const { project, state, options } = ctx;
+  const file = project.files.models.find((f) => f.path === path)!;
+  const pkg = project.config.name;
+  const dirs = file.relPath.split('/');
+  const name = dirs.pop()!.replace(/\.sql$/, '');
+  if (Object.values(ctx.absent).some((use) => use.absent?.includes(name))) return undefined;
+  const id = `model.${pkg}.${name}`;
+  // Two resources named alike (disabled ones too): the compile reports it.
+  const base = (f: { relPath: string }) => f.relPath.slice(f.relPath.lastIndexOf('/') + 1).replace(/\.(sql|csv)$/, '');
+  if ([...project.files.models, ...project.files.seeds].filter((f) => base(f) === name).length > 1) return undefined;
+  const work: Work = {
+    name, uniqueId: id, resourceType: 'model', file: path, raw: file.content, refs: [], sources: [], inlineConfig: {},
+    source: { name, uniqueId: id, file, fqn: [pkg, ...dirs, name] }, dependsOn: [],
+  };
+  const template = compileTemplate(ctx.env, file.content, path);
+  state.mode = 'parse';
+  state.current = work;
+  renderTemplate(template, path);
+  work.config = resolveNodeConfig(project, 'model', work.source.fqn, undefined, work.inlineConfig);
+  if (!work.config.enabled) return null;
+  if (work.config.materialized === 'ephemeral') return undefined;
+  state.mode = 'execute';
+  const schema = ctx.uses.pin(OUTSIDE, () => schemaName(work, ctx.macros, project));
+  work.relation = nodeRelation(name, work.config, schema, project.target, options.dialect);
+  work.self = relationValue(work.relation, options.dialect);
+  work.dependsOn = ctx.dependsOn(work);
+  work.compiled = renderTemplate(template, path);
+  state.current = undefined;
+  return fileNodeRecord(work, project, ctx.macros, () => '');
+}
+
+/** Where a compile puts a new model's node: after the model of the file before it, or after the last seed. */
+function newModelPosition(project: Project, facts: NodeFacts, path: string): number | undefined {
+  const pkg = project.config.name;
+  const positions = new Map<string, number>();
+  let i = 0;
+  for (const id of facts.info.keys()) positions.set(id, i++);
+  let before: number | undefined;
+  for (const f of project.files.models) {
+    if (f.path === path) break;
+    const at = positions.get(`model.${pkg}.${f.relPath.slice(f.relPath.lastIndexOf('/') + 1).replace(/\.sql$/, '')}`);
+    if (at !== undefined) before = at;
+  }
+  if (before === undefined) {
+    for (const [id, at] of positions) if (facts.info.get(id)!.resource_type === 'seed') before = at;
+  }
+  return before === undefined ? undefined : before + 1;
+}
+
 /**
  * The graph after a patch whose nodes now depend on other nodes (a ref or source added or
  * removed) or that adds or removes nodes, computed as a compile computes it: graph facts in node
  * order, parent_map and child_map (keys in node order, sorted child lists) and the topological
  * order (a cycle throws, and the project is compiled to report it). Undefined when nothing changed.
  */
-function rewired(entry: NonNullable<ReturnType<typeof readEntry>>, replaced: ReadonlyMap<string, ManifestNode>, splice?: NodeSplice): EntryPatch['graph'] {
+function rewired(entry: NonNullable<ReturnType<typeof readEntry>>, replaced: ReadonlyMap<string, ManifestNode>, splices: readonly NodeSplice[]): EntryPatch['graph'] {
   const { facts, manifest } = entry;
   const changed = [...replaced.values()].filter((n) => JSON.stringify(n.depends_on.nodes) !== JSON.stringify(facts.info.get(n.unique_id)!.depends_on));
-  if (changed.length === 0 && !splice) return undefined;
+  if (changed.length === 0 && splices.length === 0) return undefined;
   const ids = [...facts.info.keys()];
-  const removed = splice ? ids.slice(splice.start, splice.start + splice.remove) : [];
-  const added = splice?.nodes ?? [];
-  const after = splice ? ids[splice.start - 1]! : undefined;
-  // Facts and map keys in the new node order: the run goes where the removed nodes were.
+  const removed = new Set(splices.flatMap((sp) => ids.slice(sp.start, sp.start + sp.remove)));
+  const added = splices.flatMap((sp) => sp.nodes);
+  // Each run goes right after the node before it (whether or not that one is removed).
+  const insertAfter = new Map(splices.map((sp) => [ids[sp.start - 1]!, sp.nodes]));
   const info = new Map<string, MemberInfo>();
   for (const id of ids) {
-    if (!removed.includes(id)) info.set(id, facts.info.get(id)!);
-    if (id === after) for (const node of added) info.set(node.unique_id, memberInfo(node));
+    if (!removed.has(id)) info.set(id, facts.info.get(id)!);
+    for (const node of insertAfter.get(id) ?? []) info.set(node.unique_id, memberInfo(node));
   }
+  // Map keys in the new node order too (sources first, as stored).
   const respliced = (map: Record<string, string[]>, value: (node: ManifestNode) => string[]): Record<string, string[]> => {
-    if (!splice) return map;
+    if (splices.length === 0) return map;
     const out: Record<string, string[]> = {};
     for (const [key, list] of Object.entries(map)) {
-      if (!removed.includes(key)) out[key] = list;
-      if (key === after) for (const node of added) out[node.unique_id] = value(node);
+      if (!removed.has(key)) out[key] = list;
+      for (const node of insertAfter.get(key) ?? []) out[node.unique_id] = value(node);
     }
     return out;
   };
@@ -272,7 +356,7 @@ function rewired(entry: NonNullable<ReturnType<typeof readEntry>>, replaced: Rea
     }
   };
   for (const id of removed) {
-    if (manifest.child_map[id]!.some((child) => !removed.includes(child))) throw new Error('a removed node still has dependents');
+    if (manifest.child_map[id]!.some((child) => !removed.has(child))) throw new Error('a removed node still has dependents');
     unlink(id, facts.info.get(id)!.depends_on);
   }
   for (const node of changed) {

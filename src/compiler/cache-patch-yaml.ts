@@ -23,19 +23,26 @@ import { columnsOf, yamlConfigLayer } from './nodes.js';
 import { summarize, type NodeFacts } from './node-facts.js';
 import type { Manifest, ManifestNode } from './types.js';
 
-/** Per properties file: the models it describes (patch_path), the tests declared in it, and whether it declares anything else. */
+/**
+ * Per properties file: the models it describes (patch_path), the tests declared in it, whether it
+ * declares anything else, and the names it describes that are no node (disabled or missing models).
+ */
 export interface PropertyFileUse {
   models: string[];
   tests: string[];
   other?: true;
+  absent?: string[];
 }
 
 export type PropertyIndex = Record<string, PropertyFileUse>;
 
-/** The PropertyIndex of a compiled manifest (stored with the cache entry). */
-export function propertyIndex(manifest: Manifest): PropertyIndex {
+/** The PropertyIndex of a compiled manifest and the properties it was compiled from (stored with the cache entry). */
+export function propertyIndex(manifest: Manifest, properties: ProjectProperties): PropertyIndex {
   const index: PropertyIndex = {};
   const use = (file: string) => (index[file] ??= { models: [], tests: [] });
+  for (const entry of properties.models.values()) {
+    if (!manifest.nodes[`model.${manifest.projectName}.${entry.name}`]) (use(entry.file).absent ??= []).push(entry.name);
+  }
   for (const node of Object.values(manifest.nodes)) {
     if (node.patch_path !== undefined) {
       if (node.resource_type === 'model') use(node.patch_path).models.push(node.unique_id);

@@ -26,6 +26,7 @@
 import { randomUUID } from 'node:crypto';
 import { nodeArtifact } from '../artifacts/manifest.js';
 import type { Project } from '../project/types.js';
+import type { ManifestNode } from './types.js';
 import { FORMAT, readEntry, readHeader, rewriteIndex, type EntryHeader } from './cache-entry.js';
 import { openCacheEntry, type CacheEntry, type KeyParts } from './cache.js';
 import { changesSince, readInputs, writeInputs } from './cache-changes.js';
@@ -59,14 +60,14 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
   if (!patch) return undefined;
   const { replaced, macros } = patch;
   const next: EntryHeader = {
-    format: FORMAT, key: parts.key, id: randomUUID(), env: patch.reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys(), ...(patch.splice?.nodes.map((n) => n.unique_id) ?? [])] },
+    format: FORMAT, key: parts.key, id: randomUUID(), env: patch.reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys(), ...patch.splices.flatMap((sp) => sp.nodes.map((n) => n.unique_id))] },
   };
   const artifacts = new Map([...replaced].map(([id, node]) => [id, JSON.stringify(nodeArtifact(node, options.dialect))]));
-  const newMacros = changes.macros.length === 0 ? undefined : { macros: Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m])), dialect: options.dialect };
-  const { splice } = patch;
+  const newMacros = changes.macros.length === 0 ? undefined : Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m]));
+  const text = (node: ManifestNode) => JSON.stringify(nodeArtifact(node, options.dialect));
   const lines = rewriteIndex(cacheDir, found, next, {
-    artifacts, nodes: replaced, macros: newMacros, graph: patch.graph,
-    splice: splice && { ...splice, texts: splice.nodes.map((node) => JSON.stringify(nodeArtifact(node, options.dialect))), dialect: options.dialect },
+    artifacts, nodes: replaced, dialect: options.dialect, macros: newMacros, graph: patch.graph,
+    splices: patch.splices.map((sp) => ({ ...sp, texts: sp.nodes.map(text) })),
   });
   if (!lines) return undefined;
   writeInputs(cacheDir, next.id, parts, mergeUses(stored.uses, patch.redone, patch.uses), patch.propertyIndex);

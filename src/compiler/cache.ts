@@ -134,8 +134,9 @@ export function cacheKeyParts(project: CacheKeyInputs, options: Pick<CompileOpti
   const tests: Record<string, string> = {};
   const own: Record<string, Record<string, string>> = { models, macros, seeds, propertyFiles: properties, tests };
   for (const [kind, list] of lists) {
-    hash.update(`\0${kind}:${list.length}`);
     const checksums = Object.hasOwn(own, kind) ? own[kind] : undefined;
+    // Files with their own part are counted there (a file added to one is a change of that part only).
+    if (!checksums) hash.update(`\0${kind}:${list.length}`);
     for (const f of list) {
       // Seeds are data: their content is never rendered.
       if (kind !== 'seeds' && (f.perRun ?? PER_RUN.test(f.content))) return undefined;

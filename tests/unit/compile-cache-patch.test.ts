@@ -80,7 +80,7 @@ describe('compile cache patch: only model SQL changed', () => {
       ['a YAML file', { 'models/props.yml': FILES['models/props.yml']!.replace('description: "A"', 'description: "AA"') }, false],
       ['a macro (its users are rendered again: compile-cache-uses)', { 'macros/m.sql': FILES['macros/m.sql']!.replace('100.0', '1000.0') }, true],
       ['a body again after fallbacks', { 'models/a.sql': FILES['models/a.sql']!.replace("tags=['t']", "tags=['t', 'n']").replace('amount *', 'amount - 1 *') }, true],
-      ['a new model file', { 'models/n.sql': 'select 1 as id' }, false],
+      ['a new model file', { 'models/n.sql': 'select 1 as id' }, true],
     ];
     for (const [what, files, patched] of edits) {
       updateProject(dir, files);

@@ -1,0 +1,67 @@
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { prepare, selectIds, writeCompiledFor } from '../../src/api/prepare.js';
+import { UserError } from '../../src/errors.js';
+import { updateProject, writeProject } from '../support/project.js';
+
+/**
+ * A new model file is added to the stored cache entry (cache-patch-render.ts newModel): its node
+ * goes where a compile puts it, with the graph, summaries and order a compile makes; anything a
+ * patch cannot settle alone compiles the project.
+ */
+const FILES: Record<string, string> = {
+  'seeds/seed_s.csv': 'id\n1\n',
+  'models/b_orders.sql': "select id from {{ ref('seed_s') }}",
+  'models/d_items.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('b_orders') }}",
+  'models/eph.sql': "{{ config(materialized='ephemeral') }}\nselect 1 as id",
+  'models/props.yml': 'version: 2\nmodels:\n  - name: d_items\n    columns:\n      - name: id\n        data_tests: [unique]\n  - name: f_later\n    description: a model not written yet\n',
+};
+const FIXED = { invocationId: 'inv', runStartedAt: new Date(0) };
+
+async function compileRun(dir: string) {
+  const p = await prepare({ projectDir: dir, ...FIXED });
+  writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test']));
+  const facts = JSON.stringify({ summaries: [...p.facts.summaries.values()], order: p.facts.order, info: [...p.facts.info] });
+  const compiled = Object.values(p.manifest.nodes).flatMap((n) => (n.compiled_path ? [[n.compiled_path, readFileSync(join(dir, n.compiled_path), 'utf8')]] : []));
+  return { patched: p.since?.changed, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), facts, compiled };
+}
+
+async function edit(dir: string, what: string, files: Record<string, string>) {
+  updateProject(dir, files);
+  const run = await compileRun(dir);
+  rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
+  const expected = await compileRun(dir);
+  expect(expected.patched, what).toBeUndefined();
+  expect(run.manifestJson, what).toBe(expected.manifestJson);
+  expect(run.inMemory, what).toBe(expected.inMemory);
+  expect(run.facts, what).toBe(expected.facts);
+  expect(run.compiled, what).toEqual(expected.compiled);
+  return run.patched;
+}
+
+describe('compile cache: a new model file', () => {
+  it('is added where a compile puts it: between models, first among models, and with a model edited to read it', async () => {
+    const dir = writeProject(FILES);
+    await compileRun(dir);
+    expect(await edit(dir, 'between two models', { 'models/c_new.sql': "select id from {{ ref('b_orders') }}" })).toEqual(['model.demo.c_new']);
+    expect(await edit(dir, 'before every model', { 'models/a_first.sql': 'select 2 as id' })).toEqual(['model.demo.a_first']);
+    expect(await edit(dir, 'read by an edited model', {
+      'models/c2_new.sql': "select id from {{ ref('a_first') }}",
+      'models/d_items.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('b_orders') }} union all select id from {{ ref('c2_new') }}",
+    })).toEqual(['model.demo.d_items', 'model.demo.c2_new']);
+    expect(await edit(dir, 'disabled', { 'models/e_off.sql': "{{ config(enabled=false) }}\nselect 1 as id" })).toEqual([]);
+  });
+
+  it('compiles the project when the new model is described in YAML, ephemeral, reads an ephemeral model, or takes a name', async () => {
+    const dir = writeProject(FILES);
+    await compileRun(dir);
+    expect(await edit(dir, 'described in YAML already', { 'models/f_later.sql': 'select 1 as id' })).toBeUndefined();
+    expect(await edit(dir, 'ephemeral', { 'models/g_eph.sql': "{{ config(materialized='ephemeral') }}\nselect 1 as id" })).toBeUndefined();
+    expect(await edit(dir, 'reading an ephemeral model', { 'models/h_reads.sql': "select * from {{ ref('eph') }}" })).toBeUndefined();
+    updateProject(dir, { 'models/seed_s.sql': 'select 1 as id' });
+    const error = await prepare({ projectDir: dir, ...FIXED }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toContain("two resources are named 'seed_s'");
+  });
+});
