@@ -5,10 +5,7 @@ import type { Dialect } from '../adapters/adapter.js';
 import { dialectFor } from '../adapters/registry.js';
 import { manifestPrefix, writeManifestBody } from '../artifacts/manifest.js';
 import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
-import { cacheKeyParts, compileRecordingEnv, readCacheEntry, writeCacheEntry } from '../compiler/cache.js';
-import { patchEntry } from '../compiler/cache-patch.js';
-import { writeInputs } from '../compiler/cache-changes.js';
-import { propertyIndex } from '../compiler/cache-patch-yaml.js';
+import { cacheKeyParts, readCacheEntry, writeCacheEntry } from '../compiler/cache.js';
 import { copyEntryBody } from '../compiler/cache-body.js';
 import { nodeFacts, type NodeFacts } from '../compiler/node-facts.js';
 import { writeCompiled } from '../compiler/write.js';
@@ -55,9 +52,10 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const key = parts?.key;
   const env = options.env ?? process.env;
   let hit = key === undefined ? undefined : readCacheEntry(cacheDir, key, env);
-  // Only model SQL changed: patch the stored entry instead of compiling everything (cache-patch.ts).
+  // A miss loads the compiler; it first tries patching the stored entry with what changed (cache-patch.ts).
+  const miss = hit ? undefined : await import('../compiler/cache-miss.js');
   const patchOptions = { dialect, invocationId, runStartedAt, env: options.env, targetPath: inputs.config.targetPath, validators: inputs.validators };
-  if (!hit && parts) hit = patchEntry(cacheDir, parts, withLazyProperties(inputs), patchOptions);
+  if (miss && parts) hit = miss.patchEntry(cacheDir, parts, withLazyProperties(inputs), patchOptions);
   const loadedBefore = inputs.diagnostics.length;
   let project: Project;
   if (hit) {
@@ -68,7 +66,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   }
   for (const diagnostic of project.diagnostics) options.onEvent?.({ type: 'diagnostic', diagnostic });
   const compileOptions = { dialect, invocationId, runStartedAt, env: options.env };
-  const compiled = hit ? undefined : compileRecordingEnv(project, compileOptions);
+  const compiled = hit ? undefined : miss!.compileRecordingEnv(project, compileOptions);
   const manifest = hit?.manifest ?? compiled!.manifest;
   const facts = hit?.facts ?? nodeFacts(manifest, dialect);
   const graph = ProjectGraph.fromManifest(manifest, facts.info, facts.order);
@@ -78,7 +76,7 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   const entryId = compiled && parts !== undefined
     ? writeCacheEntry(cacheDir, { key: parts.key, env: compiled.reads, diagnostics: project.diagnostics.slice(loadedBefore), manifest, facts, targetPath: project.config.targetPath, dialect })
     : hit?.id;
-  if (compiled && parts !== undefined && entryId !== undefined) writeInputs(cacheDir, entryId, parts, compiled.uses, propertyIndex(manifest, project.properties));
+  if (compiled && parts !== undefined && entryId !== undefined) miss!.writeInputs(cacheDir, entryId, parts, compiled.uses, miss!.propertyIndex(manifest, project.properties));
   writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId);
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts, entryId, since: hit?.since };
 }

@@ -19,20 +19,13 @@ import type { Diagnostic } from '../errors.js';
 import type { Project } from '../project/types.js';
 import type { Dialect } from '../adapters/adapter.js';
 import { FORMAT, readEntry, readHeader, writeEntry, type EntryHeader, type IndexLines } from './cache-entry.js';
-import { nodeFacts, type NodeFacts } from './node-facts.js';
-import { compileProject, type CompileOptions } from './compile.js';
+import type { NodeFacts } from './node-facts.js';
+import type { CompileOptions } from './compile.js';
 import type { Manifest } from './types.js';
-import { UseRecorder, type UseLog } from './uses.js';
 import { sha256 } from '../util/hash.js';
 
 /** Template names whose values differ on every run: their presence disables the cache. */
 const PER_RUN = /\b(run_started_at|invocation_id)\b/;
-
-/** A compile through the cache: the manifest and whether it came from the cache. */
-export interface CachedCompile {
-  manifest: Manifest;
-  hit: boolean;
-}
 
 /** What a hit yields: the manifest and the load warnings of the compile that stored it. */
 export interface CacheEntry {
@@ -45,33 +38,6 @@ export interface CacheEntry {
   facts: NodeFacts;
   /** A patched entry: the entry it was made from and the nodes that differ. */
   since?: { token: string; changed: string[] };
-}
-
-/**
- * Compile `project`, reusing `<cacheDir>/manifest.json` when every input is unchanged.
- * A cache that cannot be read or written is ignored (the compile result is the same).
- */
-export function compileWithCache(project: Project, options: CompileOptions, cacheDir: string): CachedCompile {
-  const env = options.env ?? process.env;
-  const key = cacheKey(project, options);
-  if (key !== undefined) {
-    const cached = readCacheEntry(cacheDir, key, env);
-    if (cached) return { manifest: cached.manifest, hit: true };
-  }
-  const { manifest, reads } = compileRecordingEnv(project, options);
-  if (key !== undefined) writeCacheEntry(cacheDir, { key, env: reads, diagnostics: [], manifest, facts: nodeFacts(manifest, options.dialect), targetPath: project.config.targetPath, dialect: options.dialect });
-  return { manifest, hit: false };
-}
-
-/**
- * compileProject, recording every env_var() read (name → value, null = unset) for the cache
- * entry, and which vars and macro files each node used (for patching it: cache-patch.ts).
- */
-export function compileRecordingEnv(project: Project, options: CompileOptions): { manifest: Manifest; reads: Record<string, string | null>; uses: UseLog } {
-  const reads: Record<string, string | null> = {};
-  const uses = new UseRecorder();
-  const manifest = compileProject(project, { ...options, env: recordingEnv(options.env ?? process.env, reads), uses });
-  return { manifest, reads, uses: uses.log() };
 }
 
 /** `env` as the compile sees it, each name it reads recorded into `reads` (value, or null when unset). */

@@ -110,17 +110,20 @@ describe('CLI start-up: each command loads only what it uses', () => {
 
   for (const adapter of ADAPTERS) {
     describe.skipIf(!adapter.available())(adapter.name, () => {
-      it('compile loads nunjucks only on a cache miss; compile and ls load no driver, ajv, yaml or graphology', () => {
+      it('compile loads nunjucks and the compiler only on a cache miss; compile and ls load no driver, ajv, yaml or graphology', () => {
         const dir = writeProject({ ...FILES, 'profiles.yml': adapter.profilesYml('demo', adapter.uniqueSchema('startup')) });
         const cold = loadedBy(['compile', '--project-dir', dir]);
         expect(cold.stderr).toBe('');
         expect(cold.code).toBe(0);
         expect(cold.modules.has('api/compile.js')).toBe(true);
         expect(heavyIn(cold)).toEqual(['nunjucks']); // the templates were rendered
+        expect(cold.modules.has('compiler/compile.js')).toBe(true);
         const warm = loadedBy(['compile', '--project-dir', dir]);
         expect(warm.code).toBe(0);
         expect(warm.stdout).toBe(cold.stdout);
         expect(heavyIn(warm)).toEqual([]);
+        // A hit loads neither the compiler nor the cache patch.
+        expect([...warm.modules].filter((m) => /^compiler\/(compile|cache-miss|cache-patch|macros|context)\.js$/.test(m))).toEqual([]);
         const ls = loadedBy(['ls', '--project-dir', dir]);
         expect(ls.code).toBe(0);
         expect(ls.stdout.trim().split('\n')).toContain('demo.mart');

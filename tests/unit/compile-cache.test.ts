@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dialectFor } from '../../src/adapters/registry.js';
-import { compileWithCache } from '../../src/compiler/cache.js';
+import { compileWithCache } from '../../src/compiler/cache-miss.js';
 import { compileProject } from '../../src/compiler/compile.js';
 import { loadProject } from '../../src/project/load.js';
 import { removeWrittenProjects, updateProject, writeProject } from '../support/project.js';
