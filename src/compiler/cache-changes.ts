@@ -78,6 +78,8 @@ export interface Changes {
   models: string[];
   /** Model files added (at most one). */
   addedModels: string[];
+  /** Model files removed (at most one). */
+  removedModels: string[];
   macros: string[];
   seeds: string[];
   properties: string[];
@@ -91,19 +93,22 @@ export interface Changes {
 
 export function changesSince(stored: StoredInputs, parts: KeyParts, env: string[]): Changes | undefined {
   if (stored.global !== parts.global || !stored.uses || !stored.propertyIndex) return undefined;
-  // A model file may be added (one per patch); any other file added or removed recompiles.
+  // A model file may be added or removed (one of each per patch); any other file added or removed recompiles.
   const addedModels = Object.keys(parts.models).filter((p) => stored.models[p] === undefined);
-  const models = addedModels.length <= 1 ? changedFiles(stored.models, withoutKeys(parts.models, addedModels)) : undefined;
+  const removedModels = Object.keys(stored.models).filter((p) => parts.models[p] === undefined);
+  const models = addedModels.length <= 1 && removedModels.length <= 1
+    ? changedFiles(withoutKeys(stored.models, removedModels), withoutKeys(parts.models, addedModels))
+    : undefined;
   const macros = changedFiles(stored.macros, parts.macros);
   const seeds = changedFiles(stored.seeds, parts.seeds);
   const properties = changedFiles(stored.properties, parts.properties);
   const tests = changedFiles(stored.tests, parts.tests);
   if (!models || !macros || !seeds || !properties || !tests || models.length + properties.length + tests.length > MAX_CHANGED) return undefined;
   const vars = changedNames(stored.vars, parts.vars);
-  if (models.length + addedModels.length + macros.length + seeds.length + properties.length + tests.length + vars.length + env.length === 0) return undefined;
+  if (models.length + addedModels.length + removedModels.length + macros.length + seeds.length + properties.length + tests.length + vars.length + env.length === 0) return undefined;
   const macroUsers = usersOf(stored.uses.macroFiles, macros);
   const varUsers = usersOf(stored.uses.vars, vars);
   // Every env_var() read is recorded with its reader: a name read some other way recompiles.
   const envUsers = env.every((name) => Object.hasOwn(stored.uses.env, name)) ? usersOf(stored.uses.env, env) : undefined;
-  return macroUsers && varUsers && envUsers ? { models, addedModels, macros, seeds, properties, tests, vars, env, users: [...macroUsers, ...varUsers, ...envUsers] } : undefined;
+  return macroUsers && varUsers && envUsers ? { models, addedModels, removedModels, macros, seeds, properties, tests, vars, env, users: [...macroUsers, ...varUsers, ...envUsers] } : undefined;
 }

@@ -176,6 +176,18 @@ export function renderPatch(
     added.push({ start, remove: 0, nodes: [node] });
     addedById.set(node.unique_id, node);
   }
+  // A removed model file: its node goes when nothing depends on it and no properties file describes it.
+  for (const path of changes.removedModels) {
+    const id = fileNode('model', path);
+    if (id === undefined) continue; // a disabled model: no node
+    if (manifest.child_map[id]!.length > 0 || nodeOf(id).patch_path !== undefined) return undefined;
+    let start = 0;
+    for (const other of facts.info.keys()) {
+      if (other === id) break;
+      start += 1;
+    }
+    added.push({ start, remove: 1, nodes: [] });
+  }
   const files = new Map(project.files.models.map((f) => [f.path, f]));
   for (const id of redo) {
     const previous = nodeOf(id);
@@ -217,6 +229,7 @@ export function renderPatch(
     propertyIndex = described.index;
   }
   const splices = [...added, ...(splice ? [splice] : [])].sort((a, b) => a.start - b.start);
+  if (new Set(splices.map((sp) => sp.start)).size < splices.length) return undefined; // two runs at one place
   const ids = [...facts.info.keys()];
   for (const sp of splices) {
     for (const id of ids.slice(sp.start, sp.start + sp.remove)) redone.add(id);

@@ -40,7 +40,7 @@ async function edit(dir: string, what: string, files: Record<string, string>) {
   return run.patched;
 }
 
-describe('compile cache: a new model file', () => {
+describe('compile cache: a new or removed model file', () => {
   it('is added where a compile puts it: between models, first among models, and with a model edited to read it', async () => {
     const dir = writeProject(FILES);
     await compileRun(dir);
@@ -63,5 +63,23 @@ describe('compile cache: a new model file', () => {
     const error = await prepare({ projectDir: dir, ...FIXED }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as UserError).message).toContain("two resources are named 'seed_s'");
+  });
+
+  it('a removed model file takes its node away when nothing depends on it; a renamed one moves', async () => {
+    const dir = writeProject({ ...FILES, 'models/c_leaf.sql': "select id from {{ ref('b_orders') }}", 'models/z_leaf.sql': 'select 3 as id' });
+    await compileRun(dir);
+    rmSync(join(dir, 'models', 'c_leaf.sql'));
+    expect(await edit(dir, 'a leaf removed', {})).toEqual([]);
+    rmSync(join(dir, 'models', 'z_leaf.sql'));
+    expect(await edit(dir, 'a leaf renamed', { 'models/a_leaf.sql': 'select 3 as id' })).toEqual(['model.demo.a_leaf']);
+    // d_items reads b_orders: the compile reports it.
+    rmSync(join(dir, 'models', 'b_orders.sql'));
+    const error = await prepare({ projectDir: dir, ...FIXED }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toContain("unknown model 'b_orders'");
+    updateProject(dir, { 'models/b_orders.sql': FILES['models/b_orders.sql']! });
+    // d_items has a test on it: the compile decides (here: the test's model is gone, so is the test).
+    rmSync(join(dir, 'models', 'd_items.sql'));
+    expect(await edit(dir, 'a model with a test removed', {})).toBeUndefined();
   });
 });
