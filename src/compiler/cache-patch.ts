@@ -12,15 +12,16 @@
  *   unit test (those embed its SQL elsewhere). New or removed refs and sources rewire the graph.
  *   A changed macro file must define the same macros; what changed must not have been used
  *   outside any node's render (a description, generate_schema_name, a macro file's top level).
- * - A new model file (one per patch) is compiled alone and spliced in where a compile puts it.
+ * - A new model file (one per patch) is compiled alone and spliced in where a compile puts it; a
+ *   removed one that nothing depends on is spliced out.
  * - A seed's new content changes its node's checksum only.
  * - A changed properties file, or one declaring a generic test that used what changed:
  *   cache-patch-yaml.ts (descriptions and columns when the configs stay; its tests built again,
  *   added or removed ones spliced into the entry).
  *
  * Then the replaced nodes (and manifest.macros, the graph, a spliced run) are written, every other
- * node's bytes copied (cache-entry.ts rewriteIndex). Anything else — a removed model, a new or removed
- * seed, macro, test or properties file, docs, project or
+ * node's bytes copied (cache-entry.ts rewriteIndex). Anything else — a new or removed seed, macro,
+ * test or properties file, docs, project or
  * profile config, a ref to an ephemeral model, a render error, a cycle — returns undefined: the
  * caller compiles the whole project, which also reports errors the usual way.
  */
