@@ -1,0 +1,117 @@
+/**
+ * The compile cache never serves stale output: over a seeded random sequence of edits to a
+ * generated project (bench/generate.mjs: layers, macros, vars, Jinja loops, properties with tests,
+ * seeds), each compile through the cache — a hit, a patch or a full compile — yields byte for byte
+ * what a compile without the cache yields: manifest.json, the in-memory manifest, the stored
+ * summaries, graph facts and build order, and the compiled files.
+ */
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error plain ESM without types (the bench generator)
+import { generate } from '../../bench/generate.mjs';
+import { prepare, selectIds, writeCompiledFor } from '../../src/api/prepare.js';
+import { rng } from '../support/random.js';
+
+const root = mkdtempSync(join(tmpdir(), 'strata-random-edits-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const FIXED = { invocationId: 'inv', runStartedAt: new Date(0) };
+
+async function compileRun(dir: string) {
+  const p = await prepare({ projectDir: dir, ...FIXED });
+  writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test']));
+  const facts = JSON.stringify({ summaries: [...p.facts.summaries.values()], order: p.facts.order, info: [...p.facts.info] });
+  const compiled = Object.values(p.manifest.nodes).flatMap((n) => (n.compiled_path ? [`${n.compiled_path}\n${readFileSync(join(dir, n.compiled_path), 'utf8')}`] : []));
+  return { patched: p.since !== undefined, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), facts, compiled };
+}
+
+/** Model files by layer, and the properties file of each folder. */
+function layout(dir: string) {
+  const layers: Record<string, string[]> = {};
+  const yamls: string[] = [];
+  for (const layer of readdirSync(join(dir, 'models'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
+    for (const group of readdirSync(join(dir, 'models', layer))) {
+      for (const f of readdirSync(join(dir, 'models', layer, group))) {
+        const path = join('models', layer, group, f);
+        if (f.endsWith('.sql')) (layers[layer] ??= []).push(path);
+        else if (f.endsWith('.yml')) yamls.push(path);
+      }
+    }
+  }
+  return { layers, yamls };
+}
+
+const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.sql$/, '');
+
+describe('compile cache: a random sequence of edits never yields stale output', () => {
+  it('matches a compile without the cache after each of 40 edits (seeded)', async () => {
+    const dir = join(root, 'p');
+    generate(60, dir, 7);
+    const next = rng(20261123);
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
+    const { layers, yamls } = layout(dir);
+    const added: string[] = [];
+    let step = 0;
+    const edits: Array<[string, () => void]> = [
+      ['model body', () => appendFileSync(join(dir, pick(Object.values(layers).flat())), `\n-- edit ${step}`)],
+      ['new ref to a staging model', () => {
+        const target = pick([...layers.marts!, ...layers.features!]);
+        appendFileSync(join(dir, target), `\n-- also {{ ref('${nameOf(pick(layers.staging!))}') }}`);
+      }],
+      ['macro body', () => appendFileSync(join(dir, 'macros', 'utils.sql'), `\n{# edit ${step} #}`)],
+      ['macro output', () => {
+        const file = join(dir, 'macros', 'utils.sql');
+        writeFileSync(file, readFileSync(file, 'utf8').replace(/\/ 100(\.0*)?,/, `/ 100.${'0'.repeat(step % 5)},`));
+      }],
+      ['var', () => {
+        const file = join(dir, 'project.yml');
+        writeFileSync(file, readFileSync(file, 'utf8').replace(/feature_version: \d+/, `feature_version: ${step}`));
+      }],
+      ['description', () => {
+        const file = join(dir, pick(yamls));
+        writeFileSync(file, readFileSync(file, 'utf8').replace(/one row per id\.( \(\d+\))?/, `one row per id. (${step})`));
+      }],
+      ['test removed', () => {
+        const file = join(dir, pick(yamls));
+        writeFileSync(file, readFileSync(file, 'utf8').replace('data_tests: [unique, not_null]', 'data_tests: [not_null]'));
+      }],
+      ['test added', () => {
+        const file = join(dir, pick(yamls));
+        writeFileSync(file, readFileSync(file, 'utf8').replace('data_tests: [not_null]', 'data_tests: [unique, not_null]'));
+      }],
+      ['new model', () => {
+        const path = join('models', 'marts', 'group_0000', `zz_new_${step}.sql`);
+        writeFileSync(join(dir, path), `select * from {{ ref('${nameOf(pick(layers.staging!))}') }}`);
+        added.push(path);
+      }],
+      ['removed model', () => {
+        const path = added.pop();
+        if (path) rmSync(join(dir, path));
+      }],
+      ['seed', () => appendFileSync(join(dir, 'seeds', pick(readdirSync(join(dir, 'seeds')))), `${900 + step},active,1,2024-01-01\n`)],
+    ];
+    await compileRun(dir);
+    let patched = 0;
+    const kinds = new Map<string, number>();
+    for (step = 1; step <= 40; step++) {
+      const [what, apply] = pick(edits);
+      apply();
+      const run = await compileRun(dir);
+      rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
+      const expected = await compileRun(dir);
+      const label = `step ${step}: ${what}`;
+      expect(run.manifestJson, label).toBe(expected.manifestJson);
+      expect(run.inMemory, label).toBe(expected.inMemory);
+      expect(run.facts, label).toBe(expected.facts);
+      expect(run.compiled, label).toEqual(expected.compiled);
+      if (run.patched) {
+        patched += 1;
+        kinds.set(what, (kinds.get(what) ?? 0) + 1);
+      }
+      expect(existsSync(join(dir, 'target', '.strata-cache', 'index.json'))).toBe(true);
+    }
+    // The sequence exercises the patch, not only full compiles.
+    expect(patched, JSON.stringify([...kinds])).toBeGreaterThanOrEqual(25);
+  }, 120_000);
+});
