@@ -15,8 +15,8 @@
  * `compile (cold)` removes the compile cache (<target>/.strata-cache) before every run;
  * `compile` and `ls` rows then run with the cache in place (warm: an unchanged project);
  * `compile (1 edit)` appends a comment to one model before every run (the cache patch path);
- * `compile (macro edit)` appends a comment to macros/utils.sql (its users, every staging and
- * feature model, are rendered again); `compile (var change)` changes the var every feature
+ * `compile (macro edit)` changes the output of the macro in macros/utils.sql (its users, every
+ * staging and feature model, are rendered again and their compiled SQL written); `compile (var change)` changes the var every feature
  * model reads, in project.yml; `compile (yaml edit)` changes one model's description in a
  * properties file (the file is parsed alone and its 100 models' tests built again).
  */
@@ -113,7 +113,12 @@ try {
     let edits = 0;
     const edit = () => appendFileSync(edited, `\n-- edit ${++edits}`);
     // The macro file every staging and feature model calls, and the var every feature model reads.
-    const macroEdit = () => appendFileSync(join(dir, 'macros', 'utils.sql'), `\n{# edit ${++edits} #}`);
+    const utils = join(dir, 'macros', 'utils.sql');
+    // Toggles the macro's output (/ 100 and / 100.0): every user's compiled SQL changes each run.
+    const macroEdit = () => {
+      const text = readFileSync(utils, 'utf8');
+      writeFileSync(utils, text.includes('/ 100,') ? text.replace('/ 100,', '/ 100.0,') : text.replace('/ 100.0,', '/ 100,'));
+    };
     const projectYml = join(dir, 'project.yml');
     const schemaYml = join(dir, 'models', 'marts', 'group_0000', '_schema.yml');
     const yamlEdit = () => writeFileSync(schemaYml, readFileSync(schemaYml, 'utf8').replace(/one row per id\.( \(\d+\))?/, `one row per id. (${++edits})`));

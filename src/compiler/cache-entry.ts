@@ -134,6 +134,8 @@ export interface IndexLines {
   text(n: number): string;
   /** Line 1 already parsed (an entry just written by a patch). */
   main?: unknown;
+  /** Nodes already in memory (those a patch just wrote): read from here, not parsed again. */
+  nodes?: ReadonlyMap<string, ManifestNode>;
 }
 
 /** The header of the stored entry, or undefined (none, unreadable, other format). */
@@ -228,7 +230,8 @@ export function readEntry(
     ranges ??= JSON.parse(rangesText!()) as number[];
     return [ranges[2 * i]!, ranges[2 * i + 1]!];
   };
-  const nodeAt = (i: number, alone = false): ManifestNode => nodeFromArtifact(parse(...range(i), alone), index.shapes[index.shape[i]!]);
+  const nodeAt = (i: number, alone = false): ManifestNode =>
+    rest.nodes?.get(ids[i]!) ?? nodeFromArtifact(parse(...range(i), alone), index.shapes[index.shape[i]!]);
   const manifest = {} as Record<string, unknown>;
   const small = index.manifest as Record<string, unknown>;
   for (const key of index.keys) {
@@ -419,5 +422,7 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
     writeSync(out, `${lines[2]}\n`);
     writeSync(out, lines[3]!);
   });
-  return { count: 4, text: (n) => lines[n - 1]!, main };
+  const written = new Map(nodes);
+  for (const sp of splices) for (const node of sp.nodes) written.set(node.unique_id, node);
+  return { count: 4, text: (n) => lines[n - 1]!, main, nodes: written };
 }

@@ -194,7 +194,8 @@ export function renderPatch(
     const file = files.get(previous.original_file_path);
     const node = file && patchedNode(previous, file.content, file.checksum, nunjucksEnv, state, macros, options, dependsOn);
     if (!node) return undefined;
-    replaced.set(id, node);
+    // Rendered the same (a macro or var change that does not reach its SQL): nothing to write.
+    if (JSON.stringify(node) !== JSON.stringify(previous)) replaced.set(id, node);
   }
   const redone = new Set(redo);
   let splice: NodeSplice | undefined;

@@ -64,19 +64,21 @@ async function edit(dir: string, what: string, files: Record<string, string>, va
 }
 
 describe('compile cache: a changed macro file or var re-renders exactly its users', () => {
-  it('re-renders the models that called a macro of the changed file, and no other', async () => {
+  it('re-renders the models that called a macro of the changed file, and replaces those whose output changed', async () => {
     const dir = writeProject(FILES);
     await compileRun(dir);
     const m = FILES['macros/m.sql']!;
-    // m.sql holds cents (stg) and gen (b): both are its users.
-    expect(await edit(dir, 'a macro body', { 'macros/m.sql': m.replace('100.0', '1000.0') })).toEqual(['b', 'stg']);
+    // m.sql holds cents (stg) and gen (b): both are rendered again; only stg's SQL changes.
+    expect(await edit(dir, 'a macro body', { 'macros/m.sql': m.replace('100.0', '1000.0') })).toEqual(['stg']);
+    const both = m.replace('100.0', '10.0').replace("'{{ x }}-", "'{{ x }}~");
+    expect(await edit(dir, 'both macros', { 'macros/m.sql': both })).toEqual(['b', 'stg']);
     // A line added above gen moves it: manifest.macros gets its new line.
-    expect(await edit(dir, 'a macro moved down a line', { 'macros/m.sql': m.replace('{% endmacro %}\n', '{% endmacro %}\n\n') })).toEqual(['b', 'stg']);
+    expect(await edit(dir, 'a macro moved down a line', { 'macros/m.sql': both.replace('{% endmacro %}\n', '{% endmacro %}\n\n') })).toEqual([]);
     expect(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).toContain('"macro.demo.gen":{"unique_id":"macro.demo.gen","name":"gen","package_name":"demo","original_file_path":"macros/m.sql","line":3');
     expect(await edit(dir, 'a macro nobody calls', { 'macros/unused.sql': '{% macro idle(x) %}2{% endmacro %}\n' })).toEqual([]);
     expect(await edit(dir, 'a model and a macro at once', {
       'macros/m.sql': m.replace('/ 100.0', '/ 10.0'), 'models/c.sql': "select id, 1 as one from {{ ref('a') }}",
-    })).toEqual(['b', 'c', 'stg']);
+    })).toEqual(['b', 'c']);
     // A macro a generic test calls: the tests of its properties file are built again.
     expect(await edit(dir, 'a macro a test calls', { 'macros/tests.sql': FILES['macros/tests.sql']!.replace('%}0{%', '%}-1{%') })).toEqual(['test.demo.positive_c_id']);
     expect(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).toContain('<= -1');
