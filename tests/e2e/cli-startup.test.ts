@@ -4,38 +4,13 @@
  * stays cheap. Checked on the real bin in a child process: an `--import` hook records every
  * ES module loaded and, at exit, every CommonJS module in require.cache. No timings.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ADAPTERS } from '../support/adapters.js';
+import { loadLogger } from '../support/load-log.js';
 import { writeProject } from '../support/project.js';
 
-const BIN = fileURLToPath(new URL('../../bin/strata.js', import.meta.url));
 const HEAVY = ['nunjucks', 'ajv', 'yaml', 'graphology', '@duckdb/node-api', 'pg'];
-
-const hookDir = mkdtempSync(join(tmpdir(), 'strata-startup-'));
-afterAll(() => rmSync(hookDir, { recursive: true, force: true }));
-writeFileSync(
-  join(hookDir, 'hooks.mjs'),
-  `import { appendFileSync } from 'node:fs';
-export async function load(url, context, next) {
-  appendFileSync(process.env.STRATA_LOAD_LOG, url + '\\n');
-  return next(url, context);
-}
-`,
-);
-writeFileSync(
-  join(hookDir, 'register.mjs'),
-  `import { appendFileSync } from 'node:fs';
-import { createRequire, register } from 'node:module';
-register('./hooks.mjs', import.meta.url);
-const cache = createRequire(import.meta.url).cache;
-process.on('exit', () => appendFileSync(process.env.STRATA_LOAD_LOG, Object.keys(cache).join('\\n') + '\\n'));
-`,
-);
+const run = loadLogger();
 
 interface Loaded {
   code: number;
@@ -49,24 +24,16 @@ interface Loaded {
 
 /** Run `strata args` and report what it loaded. */
 function loadedBy(args: string[], cwd?: string): Loaded {
-  const log = join(hookDir, `log-${Math.random().toString(36).slice(2)}`);
-  writeFileSync(log, '');
-  const register = pathToFileURL(join(hookDir, 'register.mjs')).href;
-  const res = spawnSync(process.execPath, ['--import', register, BIN, ...args], {
-    cwd,
-    env: { ...process.env, NO_COLOR: '1', STRATA_LOAD_LOG: log },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const res = run(args, cwd);
   const packages = new Set<string>();
   const modules = new Set<string>();
-  for (const line of readFileSync(log, 'utf8').split('\n')) {
-    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(line);
+  for (const { where } of res.loads) {
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(where);
     if (pkg) packages.add(pkg[1]!);
-    const own = /\/dist\/(.+\.js)$/.exec(line);
+    const own = /\/dist\/(.+\.js)$/.exec(where);
     if (own && !pkg) modules.add(own[1]!);
   }
-  return { code: res.status ?? -1, stdout: res.stdout, stderr: res.stderr, packages, modules };
+  return { code: res.code, stdout: res.stdout, stderr: res.stderr, packages, modules };
 }
 
 const heavyIn = (l: Loaded, names = HEAVY) => names.filter((n) => l.packages.has(n));

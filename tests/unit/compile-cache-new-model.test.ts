@@ -1,7 +1,8 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepare, selectIds, writeCompiledFor } from '../../src/api/prepare.js';
+import { prepare } from '../../src/api/prepare.js';
+import { compileSnapshot, editAndCompare } from '../support/cache-parity.js';
 import { UserError } from '../../src/errors.js';
 import { updateProject, writeProject } from '../support/project.js';
 
@@ -19,31 +20,12 @@ const FILES: Record<string, string> = {
 };
 const FIXED = { invocationId: 'inv', runStartedAt: new Date(0) };
 
-async function compileRun(dir: string) {
-  const p = await prepare({ projectDir: dir, ...FIXED });
-  writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test']));
-  const facts = JSON.stringify({ summaries: [...p.facts.summaries.values()], order: p.facts.order, info: [...p.facts.info] });
-  const compiled = Object.values(p.manifest.nodes).flatMap((n) => (n.compiled_path ? [[n.compiled_path, readFileSync(join(dir, n.compiled_path), 'utf8')]] : []));
-  return { patched: p.since?.changed, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), facts, compiled };
-}
-
-async function edit(dir: string, what: string, files: Record<string, string>) {
-  updateProject(dir, files);
-  const run = await compileRun(dir);
-  rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
-  const expected = await compileRun(dir);
-  expect(expected.patched, what).toBeUndefined();
-  expect(run.manifestJson, what).toBe(expected.manifestJson);
-  expect(run.inMemory, what).toBe(expected.inMemory);
-  expect(run.facts, what).toBe(expected.facts);
-  expect(run.compiled, what).toEqual(expected.compiled);
-  return run.patched;
-}
+const edit = (dir: string, what: string, files: Record<string, string>) => editAndCompare(dir, what, files);
 
 describe('compile cache: a new or removed model file', () => {
   it('is added where a compile puts it: between models, first among models, and with a model edited to read it', async () => {
     const dir = writeProject(FILES);
-    await compileRun(dir);
+    await compileSnapshot(dir);
     expect(await edit(dir, 'between two models', { 'models/c_new.sql': "select id from {{ ref('b_orders') }}" })).toEqual(['model.demo.c_new']);
     expect(await edit(dir, 'before every model', { 'models/a_first.sql': 'select 2 as id' })).toEqual(['model.demo.a_first']);
     expect(await edit(dir, 'read by an edited model', {
@@ -55,7 +37,7 @@ describe('compile cache: a new or removed model file', () => {
 
   it('compiles the project when the new model is described in YAML, ephemeral, reads an ephemeral model, or takes a name', async () => {
     const dir = writeProject(FILES);
-    await compileRun(dir);
+    await compileSnapshot(dir);
     expect(await edit(dir, 'described in YAML already', { 'models/f_later.sql': 'select 1 as id' })).toBeUndefined();
     expect(await edit(dir, 'ephemeral', { 'models/g_eph.sql': "{{ config(materialized='ephemeral') }}\nselect 1 as id" })).toBeUndefined();
     expect(await edit(dir, 'reading an ephemeral model', { 'models/h_reads.sql': "select * from {{ ref('eph') }}" })).toBeUndefined();
@@ -67,7 +49,7 @@ describe('compile cache: a new or removed model file', () => {
 
   it('a removed model file takes its node away when nothing depends on it; a renamed one moves', async () => {
     const dir = writeProject({ ...FILES, 'models/c_leaf.sql': "select id from {{ ref('b_orders') }}", 'models/z_leaf.sql': 'select 3 as id' });
-    await compileRun(dir);
+    await compileSnapshot(dir);
     rmSync(join(dir, 'models', 'c_leaf.sql'));
     expect(await edit(dir, 'a leaf removed', {})).toEqual([]);
     rmSync(join(dir, 'models', 'z_leaf.sql'));

@@ -11,20 +11,11 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error plain ESM without types (the bench generator)
 import { generate } from '../../bench/generate.mjs';
-import { prepare, selectIds, writeCompiledFor } from '../../src/api/prepare.js';
+import { compileSnapshot, editAndCompare } from '../support/cache-parity.js';
 import { rng } from '../support/random.js';
 
 const root = mkdtempSync(join(tmpdir(), 'strata-random-edits-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-const FIXED = { invocationId: 'inv', runStartedAt: new Date(0) };
-
-async function compileRun(dir: string) {
-  const p = await prepare({ projectDir: dir, ...FIXED });
-  writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test']));
-  const facts = JSON.stringify({ summaries: [...p.facts.summaries.values()], order: p.facts.order, info: [...p.facts.info] });
-  const compiled = Object.values(p.manifest.nodes).flatMap((n) => (n.compiled_path ? [`${n.compiled_path}\n${readFileSync(join(dir, n.compiled_path), 'utf8')}`] : []));
-  return { patched: p.since !== undefined, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), facts, compiled };
-}
 
 /** Model files by layer, and the properties file of each folder. */
 function layout(dir: string) {
@@ -91,21 +82,12 @@ describe('compile cache: a random sequence of edits never yields stale output', 
       }],
       ['seed', () => appendFileSync(join(dir, 'seeds', pick(readdirSync(join(dir, 'seeds')))), `${900 + step},active,1,2024-01-01\n`)],
     ];
-    await compileRun(dir);
+    await compileSnapshot(dir);
     let patched = 0;
     const kinds = new Map<string, number>();
     for (step = 1; step <= 40; step++) {
       const [what, apply] = pick(edits);
-      apply();
-      const run = await compileRun(dir);
-      rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
-      const expected = await compileRun(dir);
-      const label = `step ${step}: ${what}`;
-      expect(run.manifestJson, label).toBe(expected.manifestJson);
-      expect(run.inMemory, label).toBe(expected.inMemory);
-      expect(run.facts, label).toBe(expected.facts);
-      expect(run.compiled, label).toEqual(expected.compiled);
-      if (run.patched) {
+      if ((await editAndCompare(dir, `step ${step}: ${what}`, apply)) !== undefined) {
         patched += 1;
         kinds.set(what, (kinds.get(what) ?? 0) + 1);
       }

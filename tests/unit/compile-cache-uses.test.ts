@@ -1,8 +1,9 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepare, selectIds, writeCompiledFor } from '../../src/api/prepare.js';
+import { prepare } from '../../src/api/prepare.js';
 import { UserError } from '../../src/errors.js';
+import { compileSnapshot, editAndCompare } from '../support/cache-parity.js';
 import { updateProject, writeProject } from '../support/project.js';
 
 /**
@@ -33,40 +34,17 @@ models:
 };
 
 const FIXED = { invocationId: 'inv', runStartedAt: new Date(0) };
-const MODELS = ['stg', 'a', 'b', 'c', 'd', 'e'];
 
-/** One compile: manifest.json, the compiled files, and which nodes the stored entry was patched for (undefined: not patched). */
-async function compileRun(dir: string, vars?: Record<string, unknown>, env: Record<string, string> = {}) {
-  const p = await prepare({ projectDir: dir, ...(vars ? { vars } : {}), env, ...FIXED });
-  writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test']));
-  const files = Object.fromEntries(MODELS.map((m) => [m, readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', `${m}.sql`), 'utf8')]));
-  const patched = p.since?.changed.map((id) => id.replace('model.demo.', '')).sort();
-  const facts = JSON.stringify({ summaries: [...p.facts.summaries.values()], order: p.facts.order, info: [...p.facts.info] });
-  return { patched, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files, facts };
-}
-
-async function fresh(dir: string, vars?: Record<string, unknown>, env?: Record<string, string>) {
-  rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
-  return compileRun(dir, vars, env);
-}
-
-/** Apply an edit, compile through the cache, and compare with a compile without it; returns the re-rendered models. */
+/** Apply an edit and compare with a compile without the cache; returns the replaced models by name (undefined: not patched). */
 async function edit(dir: string, what: string, files: Record<string, string>, vars?: Record<string, unknown>, env?: Record<string, string>) {
-  updateProject(dir, files);
-  const run = await compileRun(dir, vars, env);
-  const expected = await fresh(dir, vars, env);
-  expect(expected.patched, what).toBeUndefined();
-  expect(run.manifestJson, what).toBe(expected.manifestJson);
-  expect(run.inMemory, what).toBe(expected.inMemory);
-  expect(run.facts, what).toBe(expected.facts);
-  expect(run.files, what).toEqual(expected.files);
-  return run.patched;
+  const changed = await editAndCompare(dir, what, files, { vars, env });
+  return changed?.map((id) => id.replace('model.demo.', '')).sort();
 }
 
 describe('compile cache: a changed macro file or var re-renders exactly its users', () => {
   it('re-renders the models that called a macro of the changed file, and replaces those whose output changed', async () => {
     const dir = writeProject(FILES);
-    await compileRun(dir);
+    await compileSnapshot(dir);
     const m = FILES['macros/m.sql']!;
     // m.sql holds cents (stg) and gen (b): both are rendered again; only stg's SQL changes.
     expect(await edit(dir, 'a macro body', { 'macros/m.sql': m.replace('100.0', '1000.0') })).toEqual(['stg']);
@@ -92,7 +70,7 @@ describe('compile cache: a changed macro file or var re-renders exactly its user
 
   it('re-renders the models that read a changed var, directly or through a macro; a var read elsewhere recompiles everything', async () => {
     const dir = writeProject(FILES);
-    await compileRun(dir);
+    await compileSnapshot(dir);
     const project = FILES['project.yml']!;
     expect(await edit(dir, 'a var in project.yml', { 'project.yml': project.replace('mult: 2', 'mult: 3') })).toEqual(['a']);
     expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'a.sql'), 'utf8')).toContain('amount * 3');
@@ -107,7 +85,7 @@ describe('compile cache: a changed macro file or var re-renders exactly its user
 
   it('an env var change re-renders the models that read it; one read by a description recompiles everything', async () => {
     const dir = writeProject(FILES);
-    await compileRun(dir);
+    await compileSnapshot(dir);
     expect(await edit(dir, 'an env var a model reads', {}, undefined, { USES_E: 'y' })).toEqual(['e']);
     expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'e.sql'), 'utf8')).toContain("'y' as e");
     expect(await edit(dir, 'an env var nobody reads', {}, undefined, { USES_E: 'y', OTHER: '1' })).toBeUndefined();
@@ -119,7 +97,7 @@ describe('compile cache: a changed macro file or var re-renders exactly its user
       ...FILES,
       'macros/schema.sql': '{% macro generate_schema_name(custom, node) %}s1{% endmacro %}\n',
     });
-    await compileRun(dir);
+    await compileSnapshot(dir);
     expect(await edit(dir, 'generate_schema_name', { 'macros/schema.sql': '{% macro generate_schema_name(custom, node) %}s2{% endmacro %}\n' })).toBeUndefined();
     expect(readFileSync(join(dir, 'target', 'compiled', 'demo', 'models', 'b.sql'), 'utf8')).toContain('"s2"');
     updateProject(dir, { 'project.yml': FILES['project.yml']!.replace('  mult: 2\n', '') });

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { prepare, selectIds, writeCompiledFor } from '../../src/api/prepare.js';
+import { prepare } from '../../src/api/prepare.js';
+import { compileSnapshot, editAndCompare } from '../support/cache-parity.js';
 import { updateProject, writeProject } from '../support/project.js';
 
 /**
@@ -47,49 +48,16 @@ const FILES: Record<string, string> = {
 
 const FIXED = { invocationId: 'inv', runStartedAt: new Date(0) };
 
-function compiledFiles(dir: string): Record<string, string> {
-  const root = join(dir, 'target', 'compiled');
-  const out: Record<string, string> = {};
-  const walk = (at: string): void => {
-    for (const e of readdirSync(at, { withFileTypes: true })) {
-      const path = join(at, e.name);
-      if (e.isDirectory()) walk(path);
-      else if (e.name.endsWith('.sql')) out[relative(root, path)] = readFileSync(path, 'utf8');
-    }
-  };
-  walk(root);
-  return out;
-}
-
-async function compileRun(dir: string) {
-  const p = await prepare({ projectDir: dir, ...FIXED });
-  writeCompiledFor(p, selectIds(p, {}, ['model', 'seed', 'test', 'unit_test']));
-  const patched = p.since?.changed.map((id) => id.replace(/^(model|test)\.demo\./, '$1:')).sort();
-  // What ls and selection read (stored in the cache index apart from the nodes), and the build order.
-  const facts = JSON.stringify({ summaries: [...p.facts.summaries.values()], order: p.facts.order, info: [...p.facts.info] });
-  return { patched, manifestJson: readFileSync(join(dir, 'target', 'manifest.json'), 'utf8'), inMemory: JSON.stringify(p.manifest), files: compiledFiles(dir), facts };
-}
-
-/** Apply an edit, compile through the cache, and compare with a compile without it; returns the replaced nodes. */
+/** Apply an edit and compare with a compile without the cache; returns the replaced nodes as `model:x` / `test:y` (undefined: not patched). */
 async function edit(dir: string, what: string, files: Record<string, string>) {
-  updateProject(dir, files);
-  const run = await compileRun(dir);
-  rmSync(join(dir, 'target', '.strata-cache'), { recursive: true, force: true });
-  rmSync(join(dir, 'target', 'compiled'), { recursive: true, force: true });
-  const expected = await compileRun(dir);
-  expect(expected.patched, what).toBeUndefined();
-  expect(run.manifestJson, what).toBe(expected.manifestJson);
-  expect(run.inMemory, what).toBe(expected.inMemory);
-  expect(run.facts, what).toBe(expected.facts);
-  // Files of tests that no longer exist stay behind (as with any compile): compare the current ones.
-  expect(Object.fromEntries(Object.keys(expected.files).map((f) => [f, run.files[f]])), what).toEqual(expected.files);
-  return run.patched;
+  const changed = await editAndCompare(dir, what, files);
+  return changed?.map((id) => id.replace(/^(model|test)\.demo\./, '$1:')).sort();
 }
 
 describe('compile cache: a changed properties YAML file or singular test', () => {
   it('patches descriptions, columns, test configs and singular tests; anything that changes the node set or a config compiles everything', async () => {
     const dir = writeProject(FILES);
-    await compileRun(dir);
+    await compileSnapshot(dir);
     expect(await edit(dir, 'a model description', { 'models/schema_a.yml': SCHEMA_A.replace('one row per id', 'one row per order id') })).toEqual(['model:a']);
     // A line added above the tests: they are built again (their YAML line is part of them).
     const moved = SCHEMA_A.replace('        description: Primary key.\n', '        description: >\n          Primary key,\n          never null.\n');
@@ -115,7 +83,7 @@ describe('compile cache: a changed properties YAML file or singular test', () =>
     updateProject(dir, { 'tests/no_negative_ids.sql': FILES['tests/no_negative_ids.sql']! });
 
     updateProject(dir, { 'models/schema_a.yml': SCHEMA_A, 'models/schema_c.yml': SCHEMA_C });
-    await compileRun(dir);
+    await compileSnapshot(dir);
     // Tests added or removed: the file's run of tests is replaced (ids, order, graph as a compile makes them).
     expect(await edit(dir, 'a test added', { 'models/schema_c.yml': SCHEMA_C.replace('[not_null]', '[not_null, unique]') })).toEqual(['test:not_null_c_id', 'test:unique_c_id']);
     expect(await edit(dir, 'a test removed', { 'models/schema_c.yml': SCHEMA_C.replace('[not_null]', '[unique]') })).toEqual(['test:unique_c_id']);
@@ -130,7 +98,7 @@ describe('compile cache: a changed properties YAML file or singular test', () =>
       'test:accepted_values_a_status__open__closed', 'test:relationships_b_id__id__ref_a_', 'test:unique_a_id',
     ]);
 
-    const base = (await compileRun(dir)).patched; // a plain hit now
+    const base = (await compileSnapshot(dir)).changed; // a plain hit now
     expect(base).toBeUndefined();
     const fallbacks: Array<[string, Record<string, string>]> = [
       ['a YAML config', { 'models/schema_c.yml': SCHEMA_C.replace('  - name: c\n', '  - name: c\n    config: {materialized: table}\n') }],
@@ -141,7 +109,7 @@ describe('compile cache: a changed properties YAML file or singular test', () =>
     ];
     for (const [what, files] of fallbacks) {
       updateProject(dir, { 'models/schema_a.yml': SCHEMA_A, 'models/schema_c.yml': SCHEMA_C, 'models/sources.yml': FILES['models/sources.yml']! });
-      await compileRun(dir);
+      await compileSnapshot(dir);
       if (what === 'a model described in two files') {
         updateProject(dir, files);
         await expect(prepare({ projectDir: dir, ...FIXED }), what).rejects.toThrow(/defined twice|twice|duplicate/i);
@@ -161,7 +129,7 @@ describe('compile cache: a changed properties YAML file or singular test', () =>
       'models/schema_1.yml': one(''),
       'models/schema_2.yml': 'version: 2\nmodels:\n  - name: a_b\n    columns:\n      - name: id\n        data_tests: [not_null]\n',
     });
-    await compileRun(dir);
+    await compileSnapshot(dir);
     expect(await edit(dir, 'a name another file has', { 'models/schema_1.yml': one(bId) })).toBeUndefined();
     expect(Object.keys(JSON.parse(readFileSync(join(dir, 'target', 'manifest.json'), 'utf8')).nodes as object).filter((id) => id.startsWith('test.demo.not_null_a_b_id_'))).toHaveLength(1);
     expect(await edit(dir, 'a name another test was hashed from', { 'models/schema_1.yml': one('') })).toBeUndefined();
