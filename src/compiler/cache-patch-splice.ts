@@ -1,0 +1,146 @@
+/**
+ * The nodes a cache patch adds or removes, and the graph after it (cache-patch-render.ts): a new
+ * model file compiled alone as a compile compiles it and placed where a compile puts it, and the
+ * graph facts, parent and child maps and build order after nodes changed their dependencies or
+ * came and went.
+ */
+import type { Project } from '../project/types.js';
+import { memberInfo, ProjectGraph, type MemberInfo } from '../graph/graph.js';
+import type { readEntry } from './cache-entry.js';
+import type { EntryPatch } from './cache-entry-patch.js';
+import type { NodeSplice, PropertyIndex } from './cache-patch-yaml.js';
+import type { PatchOptions } from './cache-patch-render.js';
+import { fileNodeRecord, schemaName, type Work } from './compile.js';
+import { resolveNodeConfig } from './config.js';
+import type { RenderNode, RenderState } from './context.js';
+import { compileTemplate, renderTemplate, type createEnvironment } from './environment.js';
+import type { MacroRegistry } from './macros.js';
+import type { NodeFacts } from './node-facts.js';
+import { nodeRelation, relationValue } from './relations.js';
+import type { ManifestNode } from './types.js';
+import { OUTSIDE, type UseRecorder } from './uses.js';
+
+/** What rendering a new model file needs from the patch. */
+interface NewModelContext {
+  project: Project;
+  options: PatchOptions;
+  env: ReturnType<typeof createEnvironment>;
+  state: RenderState;
+  macros: MacroRegistry;
+  uses: UseRecorder;
+  dependsOn: (work: RenderNode) => string[];
+  absent: PropertyIndex;
+}
+
+/**
+ * A new model file compiled as a compile compiles it (parse render, config, relation, execute
+ * render): its node, null when it is disabled, undefined when a patch cannot add it (its name is
+ * taken or described in a properties file, it is ephemeral).
+ */
+export function newModel(path: string, ctx: NewModelContext): ManifestNode | null | undefined {
+  const { project, state, options } = ctx;
+  const file = project.files.models.find((f) => f.path === path)!;
+  const pkg = project.config.name;
+  const dirs = file.relPath.split('/');
+  const name = dirs.pop()!.replace(/\.sql$/, '');
+  if (Object.values(ctx.absent).some((use) => use.absent?.includes(name))) return undefined;
+  const id = `model.${pkg}.${name}`;
+  // Two resources named alike (disabled ones too): the compile reports it.
+  const base = (f: { relPath: string }) => f.relPath.slice(f.relPath.lastIndexOf('/') + 1).replace(/\.(sql|csv)$/, '');
+  if ([...project.files.models, ...project.files.seeds].filter((f) => base(f) === name).length > 1) return undefined;
+  const work: Work = {
+    name, uniqueId: id, resourceType: 'model', file: path, raw: file.content, refs: [], sources: [], inlineConfig: {},
+    source: { name, uniqueId: id, file, fqn: [pkg, ...dirs, name] }, dependsOn: [],
+  };
+  const template = compileTemplate(ctx.env, file.content, path);
+  state.mode = 'parse';
+  state.current = work;
+  renderTemplate(template, path);
+  work.config = resolveNodeConfig(project, 'model', work.source.fqn, undefined, work.inlineConfig);
+  if (!work.config.enabled) return null;
+  if (work.config.materialized === 'ephemeral') return undefined;
+  state.mode = 'execute';
+  const schema = ctx.uses.pin(OUTSIDE, () => schemaName(work, ctx.macros, project));
+  work.relation = nodeRelation(name, work.config, schema, project.target, options.dialect);
+  work.self = relationValue(work.relation, options.dialect);
+  work.dependsOn = ctx.dependsOn(work);
+  work.compiled = renderTemplate(template, path);
+  state.current = undefined;
+  return fileNodeRecord(work, project, ctx.macros, () => '');
+}
+
+/** Where a compile puts a new model's node: after the model of the file before it, or after the last seed. */
+export function newModelPosition(project: Project, facts: NodeFacts, path: string): number | undefined {
+  const pkg = project.config.name;
+  const positions = new Map<string, number>();
+  let i = 0;
+  for (const id of facts.info.keys()) positions.set(id, i++);
+  let before: number | undefined;
+  for (const f of project.files.models) {
+    if (f.path === path) break;
+    const at = positions.get(`model.${pkg}.${f.relPath.slice(f.relPath.lastIndexOf('/') + 1).replace(/\.sql$/, '')}`);
+    if (at !== undefined) before = at;
+  }
+  if (before === undefined) {
+    for (const [id, at] of positions) if (facts.info.get(id)!.resource_type === 'seed') before = at;
+  }
+  return before === undefined ? undefined : before + 1;
+}
+
+/**
+ * The graph after a patch whose nodes now depend on other nodes (a ref or source added or
+ * removed) or that adds or removes nodes, computed as a compile computes it: graph facts in node
+ * order, parent_map and child_map (keys in node order, sorted child lists) and the topological
+ * order (a cycle throws, and the project is compiled to report it). Undefined when nothing changed.
+ */
+export function rewired(entry: NonNullable<ReturnType<typeof readEntry>>, replaced: ReadonlyMap<string, ManifestNode>, splices: readonly NodeSplice[]): EntryPatch['graph'] {
+  const { facts, manifest } = entry;
+  const changed = [...replaced.values()].filter((n) => JSON.stringify(n.depends_on.nodes) !== JSON.stringify(facts.info.get(n.unique_id)!.depends_on));
+  if (changed.length === 0 && splices.length === 0) return undefined;
+  const ids = [...facts.info.keys()];
+  const removed = new Set(splices.flatMap((sp) => ids.slice(sp.start, sp.start + sp.remove)));
+  const added = splices.flatMap((sp) => sp.nodes);
+  // Each run goes right after the node before it (whether or not that one is removed).
+  const insertAfter = new Map(splices.map((sp) => [ids[sp.start - 1]!, sp.nodes]));
+  const info = new Map<string, MemberInfo>();
+  for (const id of ids) {
+    if (!removed.has(id)) info.set(id, facts.info.get(id)!);
+    for (const node of insertAfter.get(id) ?? []) info.set(node.unique_id, memberInfo(node));
+  }
+  // Map keys in the new node order too (sources first, as stored).
+  const respliced = (map: Record<string, string[]>, value: (node: ManifestNode) => string[]): Record<string, string[]> => {
+    if (splices.length === 0) return map;
+    const out: Record<string, string[]> = {};
+    for (const [key, list] of Object.entries(map)) {
+      if (!removed.has(key)) out[key] = list;
+      for (const node of insertAfter.get(key) ?? []) out[node.unique_id] = value(node);
+    }
+    return out;
+  };
+  const parent_map = respliced(manifest.parent_map, (node) => node.depends_on.nodes);
+  const child_map = respliced(manifest.child_map, () => []);
+  const touched = new Set<string>();
+  const unlink = (id: string, parents: readonly string[]) => {
+    for (const parent of parents) if (child_map[parent]) child_map[parent] = child_map[parent]!.filter((c) => c !== id);
+  };
+  const link = (id: string, parents: readonly string[]) => {
+    for (const parent of parents) {
+      child_map[parent]!.push(id);
+      touched.add(parent);
+    }
+  };
+  for (const id of removed) {
+    if (manifest.child_map[id]!.some((child) => !removed.has(child))) throw new Error('a removed node still has dependents');
+    unlink(id, facts.info.get(id)!.depends_on);
+  }
+  for (const node of changed) {
+    const id = node.unique_id;
+    unlink(id, facts.info.get(id)!.depends_on);
+    info.set(id, { ...info.get(id)!, depends_on: node.depends_on.nodes });
+    parent_map[id] = node.depends_on.nodes;
+    link(id, node.depends_on.nodes);
+  }
+  for (const node of added) link(node.unique_id, node.depends_on.nodes);
+  for (const parent of touched) child_map[parent]!.sort();
+  return { info, order: ProjectGraph.fromManifest(manifest, info).topoOrder(), parent_map, child_map };
+}
