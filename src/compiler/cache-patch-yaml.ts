@@ -3,8 +3,8 @@
  * parsed alone, and the models it describes get their new descriptions and columns, and the tests
  * it declares are built again, when that leaves the graph and every config as they were.
  *
- * A file is patched only when it describes the same models as before (no model gains, loses or
- * moves its properties), declares no seeds, snapshots, sources or unit tests (before and after),
+ * A file is patched only when each model it now describes (or no longer describes) is described
+ * by no other file, it declares no seeds, snapshots, sources or unit tests (before and after),
  * yields no warning and leaves each model's resolved config unchanged. Its tests either come out
  * the same (ids in order, attached nodes, key orders, summaries: each is replaced if it differs),
  * or, when tests were added or removed, replace the file's run of tests as a whole (a splice; one
@@ -100,7 +100,8 @@ export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly st
     const diagnostics: Diagnostic[] = [];
     const props = readProperties([file], ctx.validators, diagnostics);
     if (diagnostics.length > 0 || props.seeds.size > 0 || props.snapshots.size > 0 || props.sources.length > 0 || props.unitTests.length > 0) return undefined;
-    if (!describesSameModels(ctx, props, use.models)) return undefined;
+    const described = describedModels(ctx, props, use.models);
+    if (!described) return undefined;
     for (const entry of props.models.values()) {
       const id = `model.${ctx.project.config.name}.${entry.name}`;
       const node = out.get(id) ?? ctx.current(id);
@@ -108,14 +109,25 @@ export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly st
       if (JSON.stringify(config) !== JSON.stringify(node.config)) return undefined;
       const description = ctx.render(entry.description, path);
       const columns = columnsOf(entry.columns, (text) => ctx.render(text, path));
-      if (description !== node.description || JSON.stringify(columns) !== JSON.stringify(node.columns)) out.set(id, { ...node, description, columns });
+      if (described.gained.includes(id)) out.set(id, withPatchPath({ ...node, description, columns }, path));
+      else if (description !== node.description || JSON.stringify(columns) !== JSON.stringify(node.columns)) out.set(id, { ...node, description, columns });
+    }
+    // Models no longer described: no description, columns or patch_path (their config must not have come from here).
+    for (const id of described.lost) {
+      const node = out.get(id) ?? ctx.current(id);
+      const config = resolveNodeConfig(ctx.project, 'model', node.fqn, undefined, node.inline_config, folderConfigs);
+      if (JSON.stringify(config) !== JSON.stringify(node.config)) return undefined;
+      out.set(id, withPatchPath({ ...node, description: '', columns: {} }, undefined));
+    }
+    if (described.gained.length + described.lost.length > 0) {
+      index[path] = { ...use, models: [...use.models.filter((id) => !described.lost.includes(id)), ...described.gained] };
     }
     const tests = rebuildTests(ctx, props, use.tests, positions);
     if (!tests) return undefined;
     if ('splice' in tests) {
       if (splice) return undefined; // one run of nodes per patch
       splice = tests.splice;
-      index[path] = { ...use, tests: splice.nodes.map((n) => n.unique_id) };
+      index[path] = { ...(index[path] ?? use), tests: splice.nodes.map((n) => n.unique_id) };
     } else {
       // Only what differs is replaced (and its compiled SQL written again).
       for (const test of tests.same) if (JSON.stringify(test) !== JSON.stringify(ctx.current(test.unique_id))) out.set(test.unique_id, test);
@@ -124,13 +136,27 @@ export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly st
   return { replaced: out, splice, index };
 }
 
-/** Whether `props` describe exactly the models that `stored` (their ids) were described by. */
-function describesSameModels(ctx: PropertyPatchContext, props: ProjectProperties, stored: readonly string[]): boolean {
-  if (props.models.size !== stored.length) return false;
+/**
+ * The models `props` describe that `stored` (their ids) did not (gained) and the reverse (lost);
+ * undefined when a gained one is no node (disabled, missing) or is described by another file.
+ */
+function describedModels(ctx: PropertyPatchContext, props: ProjectProperties, stored: readonly string[]): { gained: string[]; lost: string[] } | undefined {
   const pkg = ctx.project.config.name;
-  const ids = new Set(stored);
-  for (const name of props.models.keys()) if (!ids.has(`model.${pkg}.${name}`)) return false;
-  return true;
+  const now = new Set([...props.models.keys()].map((name) => `model.${pkg}.${name}`));
+  const gained = [...now].filter((id) => !stored.includes(id));
+  for (const id of gained) if (!ctx.facts.info.has(id) || ctx.current(id).patch_path !== undefined) return undefined;
+  return { gained, lost: stored.filter((id) => !now.has(id)) };
+}
+
+/** `node` with `patch_path` set (right after `relation`, where a compile puts it) or removed. */
+function withPatchPath(node: ManifestNode, path: string | undefined): ManifestNode {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'patch_path') continue;
+    out[key] = value;
+    if (key === 'relation' && path !== undefined) out.patch_path = path;
+  }
+  return out as unknown as ManifestNode;
 }
 
 /** A test's name: its unique_id is test.<package>.<name>. */

@@ -98,14 +98,24 @@ describe('compile cache: a changed properties YAML file or singular test', () =>
       'test:accepted_values_a_status__open__closed', 'test:relationships_b_id__id__ref_a_', 'test:unique_a_id',
     ]);
 
+    // A model gaining properties (and tests), then losing them again.
+    const withStg = `${SCHEMA_A}  - name: stg\n    description: Staged orders.\n    columns:\n      - name: id\n        data_tests: [not_null]\n`;
+    expect(await edit(dir, 'a model gaining its properties', { 'models/schema_a.yml': withStg })).toEqual([
+      'model:stg', 'test:accepted_values_a_status__open__closed', 'test:not_null_a_id', 'test:not_null_stg_id', 'test:relationships_b_id__id__ref_a_', 'test:unique_a_id',
+    ]);
+    expect(await edit(dir, 'a model losing its properties', { 'models/schema_a.yml': SCHEMA_A.slice(0, SCHEMA_A.indexOf('  - name: b')) })).toEqual([
+      'model:b', 'model:stg', 'test:accepted_values_a_status__open__closed', 'test:not_null_a_id', 'test:unique_a_id',
+    ]);
+    await edit(dir, 'properties restored', { 'models/schema_a.yml': SCHEMA_A });
+
     const base = (await compileSnapshot(dir)).changed; // a plain hit now
     expect(base).toBeUndefined();
     const fallbacks: Array<[string, Record<string, string>]> = [
       ['a YAML config', { 'models/schema_c.yml': SCHEMA_C.replace('  - name: c\n', '  - name: c\n    config: {materialized: table}\n') }],
       ['model-level tags', { 'models/schema_c.yml': SCHEMA_C.replace('  - name: c\n', '  - name: c\n    tags: [t]\n') }],
-      ['a model losing its properties', { 'models/schema_a.yml': SCHEMA_A.slice(0, SCHEMA_A.indexOf('  - name: b')) }],
       ['a sources file', { 'models/sources.yml': FILES['models/sources.yml']!.replace('raw_data', 'raw2') }],
       ['a model described in two files', { 'models/schema_c.yml': `${SCHEMA_C}  - name: b\n    description: again\n` }],
+      ['a model gaining a YAML config', { 'models/schema_c.yml': `${SCHEMA_C}  - name: stg\n    config: {materialized: table}\n` }],
     ];
     for (const [what, files] of fallbacks) {
       updateProject(dir, { 'models/schema_a.yml': SCHEMA_A, 'models/schema_c.yml': SCHEMA_C, 'models/sources.yml': FILES['models/sources.yml']! });
