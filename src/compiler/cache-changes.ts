@@ -76,9 +76,9 @@ export function usersOf(log: Record<string, string[]>, names: readonly string[])
 /** What changed since the stored entry, when a patch can cover it: changed files by kind, changed vars, and the nodes that used a changed macro file or var. */
 export interface Changes {
   models: string[];
-  /** Model files added (at most one). */
+  /** Model files added. */
   addedModels: string[];
-  /** Model files removed (at most one). */
+  /** Model files removed. */
   removedModels: string[];
   macros: string[];
   seeds: string[];
@@ -93,10 +93,10 @@ export interface Changes {
 
 export function changesSince(stored: StoredInputs, parts: KeyParts, env: string[]): Changes | undefined {
   if (stored.global !== parts.global || !stored.uses || !stored.propertyIndex) return undefined;
-  // A model file may be added or removed (one of each per patch); any other file added or removed recompiles.
+  // Model files may be added or removed (a few per patch); any other file added or removed recompiles.
   const addedModels = Object.keys(parts.models).filter((p) => stored.models[p] === undefined);
   const removedModels = Object.keys(stored.models).filter((p) => parts.models[p] === undefined);
-  const models = addedModels.length <= 1 && removedModels.length <= 1
+  const models = addedModels.length <= MAX_CHANGED && removedModels.length <= MAX_CHANGED
     ? changedFiles(withoutKeys(stored.models, removedModels), withoutKeys(parts.models, addedModels))
     : undefined;
   const macros = changedFiles(stored.macros, parts.macros);

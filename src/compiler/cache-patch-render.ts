@@ -164,29 +164,53 @@ export function renderPatch(
   // The changed macro files' top level, loaded again, may read what changed.
   const outside = uses.log();
   if (!usersOf(outside.macroFiles, changes.macros) || !usersOf(outside.vars, changes.vars) || !usersOf(outside.env, changes.env)) return undefined;
-  // A new model first: the models edited with it may ref it.
-  const added: NodeSplice[] = [];
-  for (const path of changes.addedModels) {
-    const node = newModel(path, { project, options, env: nunjucksEnv, state, macros, uses, dependsOn, absent: stored.index });
-    if (node === undefined) return undefined;
-    if (node === null) continue; // disabled: no node
-    const start = newModelPosition(project, facts, path);
-    if (start === undefined) return undefined;
-    added.push({ start, remove: 0, nodes: [node] });
-    addedById.set(node.unique_id, node);
-  }
+  // Runs of nodes added or removed, by where they go: removed models, then new ones (in file order).
+  const runs = new Map<number, NodeSplice>();
+  const run = (start: number): NodeSplice => {
+    let found = runs.get(start);
+    if (!found) runs.set(start, (found = { start, remove: 0, nodes: [] }));
+    return found;
+  };
+  const positions = new Map<string, number>();
+  for (const id of facts.info.keys()) positions.set(id, positions.size);
   // A removed model file: its node goes when nothing depends on it and no properties file describes it.
   for (const path of changes.removedModels) {
     const id = fileNode('model', path);
     if (id === undefined) continue; // a disabled model: no node
     if (manifest.child_map[id]!.length > 0 || nodeOf(id).patch_path !== undefined) return undefined;
-    let start = 0;
-    for (const other of facts.info.keys()) {
-      if (other === id) break;
-      start += 1;
-    }
-    added.push({ start, remove: 1, nodes: [] });
+    run(positions.get(id)!).remove += 1;
   }
+  // New models first: the models edited with them may ref them. One may ref another: each pass
+  // adds those whose refs are known, until none is left (or none could be added: a full compile).
+  const placed = new Map<string, ManifestNode>();
+  let pending = [...changes.addedModels];
+  while (pending.length > 0) {
+    const left: string[] = [];
+    for (const path of pending) {
+      let node: ManifestNode | null | undefined;
+      try {
+        node = newModel(path, { project, options, env: nunjucksEnv, state, macros, uses, dependsOn, absent: stored.index });
+      } catch (e) {
+        if (!(e instanceof NoPatch)) throw e;
+        left.push(path);
+        continue;
+      }
+      if (node === undefined) return undefined;
+      if (node === null) continue; // disabled: no node
+      addedById.set(node.unique_id, node);
+      placed.set(path, node);
+    }
+    if (left.length === pending.length) return undefined;
+    pending = left;
+  }
+  for (const path of changes.addedModels) {
+    const node = placed.get(path);
+    if (!node) continue;
+    const start = newModelPosition(project, facts, positions, path);
+    if (start === undefined) return undefined;
+    run(start).nodes.push(node);
+  }
+  const added = [...runs.values()];
   const files = new Map(project.files.models.map((f) => [f.path, f]));
   for (const id of redo) {
     const previous = nodeOf(id);

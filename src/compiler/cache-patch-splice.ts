@@ -69,12 +69,12 @@ export function newModel(path: string, ctx: NewModelContext): ManifestNode | nul
   return fileNodeRecord(work, project, ctx.macros, () => '');
 }
 
-/** Where a compile puts a new model's node: after the model of the file before it, or after the last seed. */
-export function newModelPosition(project: Project, facts: NodeFacts, path: string): number | undefined {
+/**
+ * Where a compile puts a new model's node: after the model of the file before it, or after the
+ * last seed (`positions`: each stored node's place).
+ */
+export function newModelPosition(project: Project, facts: NodeFacts, positions: ReadonlyMap<string, number>, path: string): number | undefined {
   const pkg = project.config.name;
-  const positions = new Map<string, number>();
-  let i = 0;
-  for (const id of facts.info.keys()) positions.set(id, i++);
   let before: number | undefined;
   for (const f of project.files.models) {
     if (f.path === path) break;

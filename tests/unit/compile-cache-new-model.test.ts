@@ -33,6 +33,12 @@ describe('compile cache: a new or removed model file', () => {
       'models/d_items.sql': "{{ config(materialized='table') }}\nselect id from {{ ref('b_orders') }} union all select id from {{ ref('c2_new') }}",
     })).toEqual(['model.demo.d_items', 'model.demo.c2_new']);
     expect(await edit(dir, 'disabled', { 'models/e_off.sql': "{{ config(enabled=false) }}\nselect 1 as id" })).toEqual([]);
+    // Several at once, one reading another that comes later in file order, two side by side.
+    expect((await edit(dir, 'three new models', {
+      'models/c3_reads_g.sql': "select id from {{ ref('g_base') }}",
+      'models/g_base.sql': "select id from {{ ref('b_orders') }}",
+      'models/g_base2.sql': 'select 5 as id',
+    }))?.sort()).toEqual(['model.demo.c3_reads_g', 'model.demo.g_base', 'model.demo.g_base2']);
   });
 
   it('compiles the project when the new model is described in YAML, ephemeral, reads an ephemeral model, or takes a name', async () => {
@@ -54,6 +60,12 @@ describe('compile cache: a new or removed model file', () => {
     expect(await edit(dir, 'a leaf removed', {})).toEqual([]);
     rmSync(join(dir, 'models', 'z_leaf.sql'));
     expect(await edit(dir, 'a leaf renamed', { 'models/a_leaf.sql': 'select 3 as id' })).toEqual(['model.demo.a_leaf']);
+    // Renamed in place (the new file sorts where the old one was): one run removes and adds.
+    rmSync(join(dir, 'models', 'a_leaf.sql'));
+    expect(await edit(dir, 'a leaf renamed in place', { 'models/a_leaf2.sql': 'select 4 as id' })).toEqual(['model.demo.a_leaf2']);
+    // The new name sorts first: the new node takes the removed one's place (one run removes and adds).
+    rmSync(join(dir, 'models', 'a_leaf2.sql'));
+    expect(await edit(dir, 'a leaf renamed to sort first', { 'models/a_aaa.sql': 'select 4 as id' })).toEqual(['model.demo.a_aaa']);
     // d_items reads b_orders: the compile reports it.
     rmSync(join(dir, 'models', 'b_orders.sql'));
     const error = await prepare({ projectDir: dir, ...FIXED }).then(() => undefined, (e: unknown) => e);

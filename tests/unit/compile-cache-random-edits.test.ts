@@ -76,6 +76,13 @@ describe('compile cache: a random sequence of edits never yields stale output', 
         writeFileSync(join(dir, path), `select * from {{ ref('${nameOf(pick(layers.staging!))}') }}`);
         added.push(path);
       }],
+      ['two new models, one reading the other', () => {
+        const first = join('models', 'intermediate', 'group_0000', `zz_pair_${step}_a.sql`);
+        const second = join('models', 'intermediate', 'group_0000', `zz_pair_${step}_b.sql`);
+        writeFileSync(join(dir, first), `select * from {{ ref('zz_pair_${step}_b') }}`);
+        writeFileSync(join(dir, second), `select * from {{ ref('${nameOf(pick(layers.staging!))}') }}`);
+        added.push(second, first);
+      }],
       ['model documented', () => {
         const path = added[added.length - 1];
         const file = join(dir, 'models', 'marts', 'group_0000', '_schema.yml');
