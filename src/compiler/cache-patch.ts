@@ -12,8 +12,8 @@
  *   unit test (those embed its SQL elsewhere). New or removed refs and sources rewire the graph.
  *   A changed macro file must define the same macros; what changed must not have been used
  *   outside any node's render (a description, generate_schema_name, a macro file's top level).
- * - A new model file (one per patch) is compiled alone and spliced in where a compile puts it; a
- *   removed one that nothing depends on is spliced out.
+ * - New model files are compiled alone and spliced in where a compile puts them; removed ones
+ *   that nothing depends on are spliced out.
  * - A seed's new content changes its node's checksum only.
  * - A changed properties file, or one declaring a generic test that used what changed:
  *   cache-patch-yaml.ts (descriptions and columns when the configs stay; its tests built again,
