@@ -13,12 +13,13 @@ import type { EntryPatch } from './cache-entry-patch.js';
 import { recordingEnv, type KeyParts } from './cache.js';
 import { usersOf, type Changes } from './cache-changes.js';
 import { patchPropertyFiles, type NodeSplice, type PropertyIndex } from './cache-patch-yaml.js';
-import type { CompileOptions } from './compile.js';
+import { renderDescription, type CompileOptions } from './compile.js';
 import { newModel, newModelPosition, rewired } from './cache-patch-splice.js';
 import { installContext, type RenderNode, type RenderState } from './context.js';
 import { parseDocBlocks, docText } from './docs.js';
 import { compileTemplate, createEnvironment, renderTemplate } from './environment.js';
 import { loadMacros, macrosCalledIn, type MacroRegistry } from './macros.js';
+import { baseName } from './nodes.js';
 import { relationValue } from './relations.js';
 import type { Manifest, ManifestNode } from './types.js';
 import { buildSingularTest, testBuildState, type TestCompileContext } from '../data-tests/compile-tests.js';
@@ -34,14 +35,6 @@ function throwNoPatch(): never {
 
 /** What a patch needs beyond a compile's options: the target path and the properties validators. */
 export type PatchOptions = CompileOptions & { targetPath: string; validators: Validators };
-
-/** A description rendered as the compile renders it: only with Jinja in it, outside any node. */
-function describe(env: ReturnType<typeof createEnvironment>, state: RenderState, text: string | undefined, file: string): string {
-  if (!text) return '';
-  if (!text.includes('{{') && !text.includes('{%')) return text;
-  state.current = undefined;
-  return renderTemplate(compileTemplate(env, text, file), file).trim();
-}
 
 /** Whether a registry defines the same macros, in the same files, as a stored manifest. */
 function sameMacros(registry: MacroRegistry, stored: Manifest['macros']): boolean {
@@ -86,8 +79,8 @@ export function renderPatch(
   // Ids follow from file names (a model or seed is named by its file), so the 200k summaries of a
   // large project are never parsed here; the node read then confirms the path.
   const pkg = project.config.name;
-  const fileNode = (type: 'model' | 'seed', path: string): string | undefined => {
-    const id = `${type}.${pkg}.${path.slice(path.lastIndexOf('/') + 1).replace(/\.(sql|csv)$/, '')}`;
+  const fileNode = (type: 'model' | 'seed' | 'test', path: string): string | undefined => {
+    const id = `${type}.${pkg}.${baseName(path, type === 'seed' ? '.csv' : '.sql').name}`;
     return facts.info.has(id) && nodeOf(id).original_file_path === path ? id : undefined;
   };
   const known = (id: string) => facts.info.has(id) || addedById.has(id);
@@ -110,8 +103,8 @@ export function renderPatch(
     redo.add(id);
   }
   for (const path of changes.tests) {
-    const id = `test.${pkg}.${path.slice(path.lastIndexOf('/') + 1).replace(/\.sql$/, '')}`;
-    if (!facts.info.has(id) || nodeOf(id).original_file_path !== path) return undefined; // a disabled test's file
+    const id = fileNode('test', path);
+    if (id === undefined) return undefined; // a disabled test's file
     singular.add(id);
   }
   const unitTested = new Set<string>();
@@ -242,7 +235,7 @@ export function renderPatch(
     const order = new Map((project.files.propertyFiles ?? []).map((f, i) => [f.path, i]));
     const described = patchPropertyFiles({
       ...tests, validators: options.validators, index: stored.index, diagnostics: stored.diagnostics, manifest, facts, current,
-      render: (text, file) => describe(nunjucksEnv, state, text, file),
+      render: (text, file) => renderDescription(nunjucksEnv, state, text, file),
     }, [...yamlFiles].sort((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1)));
     if (!described) return undefined;
     for (const [id, node] of described.replaced) {

@@ -12,6 +12,7 @@ import type { NodeSplice, PropertyIndex } from './cache-patch-yaml.js';
 import type { PatchOptions } from './cache-patch-render.js';
 import { fileNodeRecord, schemaName, type Work } from './compile.js';
 import { resolveNodeConfig } from './config.js';
+import { baseName } from './nodes.js';
 import type { RenderNode, RenderState } from './context.js';
 import { compileTemplate, renderTemplate, type createEnvironment } from './environment.js';
 import type { MacroRegistry } from './macros.js';
@@ -41,13 +42,12 @@ export function newModel(path: string, ctx: NewModelContext): ManifestNode | nul
   const { project, state, options } = ctx;
   const file = project.files.models.find((f) => f.path === path)!;
   const pkg = project.config.name;
-  const dirs = file.relPath.split('/');
-  const name = dirs.pop()!.replace(/\.sql$/, '');
+  const { name, dirs } = baseName(file.relPath, '.sql');
   if (Object.values(ctx.absent).some((use) => use.absent?.includes(name))) return undefined;
   const id = `model.${pkg}.${name}`;
   // Two resources named alike (disabled ones too): the compile reports it.
-  const base = (f: { relPath: string }) => f.relPath.slice(f.relPath.lastIndexOf('/') + 1).replace(/\.(sql|csv)$/, '');
-  if ([...project.files.models, ...project.files.seeds].filter((f) => base(f) === name).length > 1) return undefined;
+  const named = (ext: string) => (f: { relPath: string }) => baseName(f.relPath, ext).name === name;
+  if (project.files.models.filter(named('.sql')).length + project.files.seeds.filter(named('.csv')).length > 1) return undefined;
   const work: Work = {
     name, uniqueId: id, resourceType: 'model', file: path, raw: file.content, refs: [], sources: [], inlineConfig: {},
     source: { name, uniqueId: id, file, fqn: [pkg, ...dirs, name] }, dependsOn: [],
@@ -78,7 +78,7 @@ export function newModelPosition(project: Project, facts: NodeFacts, positions: 
   let before: number | undefined;
   for (const f of project.files.models) {
     if (f.path === path) break;
-    const at = positions.get(`model.${pkg}.${f.relPath.slice(f.relPath.lastIndexOf('/') + 1).replace(/\.sql$/, '')}`);
+    const at = positions.get(`model.${pkg}.${baseName(f.relPath, '.sql').name}`);
     if (at !== undefined) before = at;
   }
   if (before === undefined) {

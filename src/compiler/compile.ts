@@ -114,18 +114,7 @@ export function compileWithRenderer(project: Project, options: CompileOptions): 
   }, state);
   macros = loadMacros(env, project, uses && ((file) => uses.macroFile(file, state.current)));
 
-  // Descriptions may use {{ doc('x') }}; only those with Jinja in them are rendered.
-  const render = (text: string | undefined, file: string): string => {
-    if (!text) return '';
-    if (!text.includes('{{') && !text.includes('{%')) return text;
-    const saved = state.current;
-    state.current = undefined;
-    try {
-      return renderTemplate(compileTemplate(env, text, file), file).trim();
-    } finally {
-      state.current = saved;
-    }
-  };
+  const render = (text: string | undefined, file: string): string => renderDescription(env, state, text, file);
   sources = buildSources(project, dialect, render);
   for (const s of sources.values()) sourceIds.set(`${s.source_name}.${s.name}`, s.unique_id);
 
@@ -209,6 +198,19 @@ export function compileWithRenderer(project: Project, options: CompileOptions): 
   });
   addUnitTests(manifest, project, dialect, renderNodeWith);
   return { manifest, renderNodeWith };
+}
+
+/** A description as a compile renders it: only with Jinja in it (`{{ doc('x') }}`), outside any node. */
+export function renderDescription(env: ReturnType<typeof createEnvironment>, state: RenderState, text: string | undefined, file: string): string {
+  if (!text) return '';
+  if (!text.includes('{{') && !text.includes('{%')) return text;
+  const saved = state.current;
+  state.current = undefined;
+  try {
+    return renderTemplate(compileTemplate(env, text, file), file).trim();
+  } finally {
+    state.current = saved;
+  }
 }
 
 /** The schema a node is built in: the project's generate_schema_name macro, or dbt's default rule. */

@@ -14,7 +14,8 @@ export interface FileNode {
   props?: PropertyEntry;
 }
 
-function baseName(relPath: string, ext: string): { name: string; dirs: string[] } {
+/** A model's, seed's or singular test's name (its file name without `ext`) and its folders: `staging/stg_orders.sql` → stg_orders, [staging]. */
+export function baseName(relPath: string, ext: string): { name: string; dirs: string[] } {
   const parts = relPath.split('/');
   const last = parts.pop()!;
   return { name: last.endsWith(ext) ? last.slice(0, -ext.length) : last, dirs: parts };

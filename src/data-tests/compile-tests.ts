@@ -7,6 +7,7 @@ import type { Dialect } from '../adapters/adapter.js';
 import type { RenderNode, RenderState } from '../compiler/context.js';
 import { compileNunjucks, compileTemplate, renderTemplate, type Template } from '../compiler/environment.js';
 import { ephemeralCteName } from '../compiler/ephemeral.js';
+import { baseName } from '../compiler/nodes.js';
 import { macrosCalledIn, type MacroRegistry } from '../compiler/macros.js';
 import type { Manifest, ManifestNode, NodeConfig, Relation } from '../compiler/types.js';
 import type { Project, ProjectFile } from '../project/types.js';
@@ -120,20 +121,15 @@ export function addDataTests(manifest: Manifest, ctx: TestCompileContext): void 
  */
 export function testBuildState(manifest: Manifest, ctx: TestCompileContext, taken: Iterable<string>): TestBuildState {
   const s: TestBuildState = { ...ctx, manifest, templates: new Map(), taken: new Set(taken), files: new Map(), shapes: new Map(), relations: new Map(), auditSchema: auditRelation(ctx.project, '').schema };
-  for (const file of ctx.project.files.tests) s.taken.add(baseName(file.relPath).name);
+  for (const file of ctx.project.files.tests) s.taken.add(baseName(file.relPath, '.sql').name);
   return s;
 }
 
-function baseName(relPath: string): { name: string; dirs: string[] } {
-  const parts = relPath.split('/');
-  const last = parts.pop()!;
-  return { name: last.replace(/\.sql$/, ''), dirs: parts };
-}
 
 /** A `.sql` file under test-paths: rendered like a model; its refs are its dependencies. Undefined when disabled. */
 export function buildSingularTest(s: TestBuildState, file: ProjectFile): ManifestNode | undefined {
   const pkg = s.project.config.name;
-  const { name, dirs } = baseName(file.relPath);
+  const { name, dirs } = baseName(file.relPath, '.sql');
   const uniqueId = `test.${pkg}.${name}`;
   const work: RenderNode = { name, uniqueId, resourceType: 'test', file: file.path, raw: file.content, refs: [], sources: [], inlineConfig: {} };
   const template = compileTemplate(s.env, file.content, file.path);
