@@ -234,7 +234,7 @@ export function renderPatch(
   if (yamlFiles.size > 0) {
     const order = new Map((project.files.propertyFiles ?? []).map((f, i) => [f.path, i]));
     const described = patchPropertyFiles({
-      ...tests, validators: options.validators, index: stored.index, diagnostics: stored.diagnostics, manifest, facts, current,
+      ...tests, validators: options.validators, index: stored.index, diagnostics: stored.diagnostics, manifest, facts, positions, current,
       render: (text, file) => renderDescription(nunjucksEnv, state, text, file),
     }, [...yamlFiles].sort((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1)));
     if (!described) return undefined;
@@ -247,7 +247,7 @@ export function renderPatch(
   }
   const splices = [...added, ...(splice ? [splice] : [])].sort((a, b) => a.start - b.start);
   if (new Set(splices.map((sp) => sp.start)).size < splices.length) return undefined; // two runs at one place
-  const ids = [...facts.info.keys()];
+  const ids = splices.some((sp) => sp.remove > 0) ? [...facts.info.keys()] : [];
   for (const sp of splices) {
     for (const id of ids.slice(sp.start, sp.start + sp.remove)) redone.add(id);
     for (const node of sp.nodes) redone.add(node.unique_id);

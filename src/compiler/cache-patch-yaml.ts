@@ -63,6 +63,8 @@ export interface PropertyPatchContext extends TestCompileContext {
   diagnostics: Diagnostic[];
   manifest: Manifest;
   facts: NodeFacts;
+  /** Each stored node's place in node order. */
+  positions: ReadonlyMap<string, number>;
   /** A node as the patch has it so far (re-rendered, or as stored). */
   current(id: string): ManifestNode;
   /** Render a description (outside any node). */
@@ -88,9 +90,7 @@ export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly st
   const out = new Map<string, ManifestNode>();
   let splice: NodeSplice | undefined;
   const index: PropertyIndex = { ...ctx.index };
-  const positions = new Map<string, number>();
-  let i = 0;
-  for (const id of ctx.facts.info.keys()) positions.set(id, i++);
+  const { positions } = ctx;
   const folderConfigs: FolderConfigCache = new Map();
   for (const path of files) {
     const use = ctx.index[path] ?? { models: [], tests: [] };
@@ -171,7 +171,7 @@ function rebuildTests(
   ctx: PropertyPatchContext,
   props: ProjectProperties,
   stored: readonly string[],
-  positions: Map<string, number>,
+  positions: ReadonlyMap<string, number>,
 ): { same: ManifestNode[] } | { splice: NodeSplice } | undefined {
   const order = [...stored].sort((a, b) => positions.get(a)! - positions.get(b)!);
   const first = order.length === 0 ? Infinity : positions.get(order[0]!)!;
@@ -208,8 +208,11 @@ function rebuildTests(
   // An added name another test already has, or a removed name another test's hashed name was made from.
   if (added.some((n) => ctx.facts.info.has(n.unique_id))) return undefined;
   const prefixes = [...removed].map((id) => `${testName(id).slice(0, MAX_TEST_NAME - 11)}_`);
-  for (const id of ctx.facts.info.keys()) {
-    if (id.startsWith('test.') && !stored.includes(id) && prefixes.some((p) => testName(id).startsWith(p))) return undefined;
+  if (prefixes.length > 0) {
+    const own = new Set(stored);
+    for (const id of ctx.facts.info.keys()) {
+      if (id.startsWith('test.') && !own.has(id) && prefixes.some((p) => testName(id).startsWith(p))) return undefined;
+    }
   }
   return { splice: { start: first, remove: order.length, nodes: built } };
 }
