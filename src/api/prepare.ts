@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Dialect } from '../adapters/adapter.js';
 import { dialectFor } from '../adapters/registry.js';
-import { manifestPrefix, writeManifestBody } from '../artifacts/manifest.js';
-import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
 import { cacheKeyParts, readCacheEntry, writeCacheEntry } from '../compiler/cache.js';
-import { copyEntryBody } from '../compiler/cache-body.js';
 import { nodeFacts, type NodeFacts } from '../compiler/node-facts.js';
 import { writeCompiled } from '../compiler/write.js';
 import type { Manifest, ResourceType } from '../compiler/types.js';
@@ -15,6 +11,7 @@ import { selectWithReport } from '../graph/select.js';
 import { loadProjectInputs, withLazyProperties, withProperties } from '../project/load.js';
 import { readProperties } from '../project/properties.js';
 import type { Project } from '../project/types.js';
+import { writeManifest } from './manifest-file.js';
 import type { CommonOptions, SelectionOptions } from './options.js';
 
 /** A loaded, compiled project with its graph: what every command starts from. */
@@ -79,28 +76,6 @@ export async function prepare(options: CommonOptions): Promise<Prepared> {
   if (compiled && parts !== undefined && entryId !== undefined) miss!.writeInputs(cacheDir, entryId, parts, compiled.uses, miss!.propertyIndex(manifest, project.properties));
   writeManifest(join(targetDir, 'manifest.json'), { manifest, dialect, invocationId, runStartedAt }, cacheDir, entryId);
   return { project, manifest, graph, dialect, invocationId, runStartedAt, targetDir, facts, entryId, since: hit?.since };
-}
-
-/**
- * manifest.json, compact as dbt writes it. Everything after its `metadata` (the first key, the only
- * per-run part) is stored as the cache entry's body, so it is serialized once per compile and
- * copied from the entry (on a hit, or right after storing one); without an entry it is written here.
- */
-function writeManifest(
-  file: string,
-  a: { manifest: Manifest; dialect: Dialect; invocationId: string; runStartedAt: Date },
-  cacheDir: string,
-  entryId: string | undefined,
-): void {
-  const prefix = manifestPrefix(a.manifest, a.invocationId, a.runStartedAt);
-  writeFileAtomic(file, (fd) => {
-    writeSync(fd, prefix);
-    if (entryId !== undefined && copyEntryBody(cacheDir, entryId, fd)) return;
-    // No entry, or replaced meanwhile by another run: serialize (on a hit this reads every node).
-    const out = chunkedWriter(fd);
-    writeManifestBody(out.write, a.manifest, a.dialect);
-    out.flush();
-  }, { freeOldLater: true });
 }
 
 /** Apply --select / --exclude; warns (as a diagnostic event) about selectors that match nothing. */
