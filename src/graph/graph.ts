@@ -2,7 +2,7 @@ import type { DirectedGraph } from 'graphology';
 import { graphologyModule } from '../util/lazy-deps.js';
 import { UserError } from '../errors.js';
 import type { Manifest, ManifestNode, ResourceType, SourceNode } from '../compiler/types.js';
-import { MinHeap } from './min-heap.js';
+import { kahnOrder } from './order.js';
 import { findCycle } from './cycle.js';
 
 /** A node or a source: anything that can sit in the DAG. */
@@ -221,26 +221,9 @@ export class ProjectGraph {
 
   private fullOrder(): string[] {
     if (this.order) return this.order;
-    // Kahn's algorithm over positions in the sorted id list: the heap compares numbers, not long ids.
-    const ids = this.sortedIds();
-    const position = new Map<string, number>();
-    for (let i = 0; i < ids.length; i++) position.set(ids[i]!, i);
-    const indegree = new Int32Array(ids.length);
-    const ready = new MinHeap<number>();
-    for (let i = 0; i < ids.length; i++) {
-      indegree[i] = this.parents(ids[i]!).length;
-      if (indegree[i] === 0) ready.push(i);
-    }
-    const order: string[] = [];
-    for (let i = ready.pop(); i !== undefined; i = ready.pop()) {
-      const id = ids[i]!;
-      order.push(id);
-      for (const kid of this.children(id)) {
-        const k = position.get(kid)!;
-        if (--indegree[k] === 0) ready.push(k);
-      }
-    }
-    if (order.length < ids.length) this.assertAcyclic();
+    const order = kahnOrder(this.sortedIds(), this.infos);
+    // Fewer ids than members: the rest sit on or behind a cycle (reported; no order is kept).
+    if (order.length < this.infos.size) this.assertAcyclic();
     this.order = order;
     return order;
   }
