@@ -59,32 +59,50 @@ export function manifestPrefix(manifest: Manifest, invocationId: string, generat
 }
 
 /**
+ * What writeManifestBody passes along for each node it writes, so its caller (the cache entry's
+ * index) needs no second pass over 40,000 nodes: the node's own keys and its rendered relation
+ * (null for an ephemeral model), both already computed for its artifact.
+ */
+export type EachNode = (id: string, node: ManifestNode, keys: string[], relationName: string | null) => void;
+
+/**
  * manifest.json after its metadata, `"nodes":{...},...,"child_map":{...}}` and a newline, handed
  * to `out` in pieces (a 10,000-model body is ~70 MB: never held whole); `out` returns each piece's
  * length in UTF-8 bytes. manifestPrefix + body is exactly `JSON.stringify(manifestArtifact(...)) + '\n'`.
- * Returns where each part landed.
+ * Returns where each part landed; `each` is called with every node as it is written.
  */
-export function writeManifestBody(out: (text: string) => number, manifest: Manifest, dialect: Dialect): BodyRanges {
+export function writeManifestBody(out: (text: string) => number, manifest: Manifest, dialect: Dialect, each?: EachNode): BodyRanges {
   let offset = 0;
-  const put = (text: string): [number, number] => {
-    const at: [number, number] = [offset, out(text)];
-    offset += at[1];
-    return at;
+  const put = (text: string): number => {
+    const length = out(text);
+    offset += length;
+    return length;
   };
   const nodes: number[] = [];
   put('"nodes":{');
   let first = true;
-  for (const [id, node] of Object.entries(manifest.nodes)) {
+  const ids = Object.keys(manifest.nodes);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const node = manifest.nodes[id]!;
     put(`${first ? '' : ','}${JSON.stringify(id)}:`);
     first = false;
-    nodes.push(...put(JSON.stringify(nodeArtifact(node, dialect))));
+    const keys = Object.keys(node);
+    const relationName = each ? relationNameOf(node, dialect) : undefined;
+    nodes.push(offset, put(JSON.stringify(nodeArtifact(node, dialect, keys, relationName))));
+    each?.(id, node, keys, relationName!);
   }
-  const middle = put(manifestMiddle(manifest, dialect));
-  const parentMap = put(JSON.stringify(manifest.parent_map));
+  const middle: [number, number] = [offset, put(manifestMiddle(manifest, dialect))];
+  const parentMap: [number, number] = [offset, put(JSON.stringify(manifest.parent_map))];
   put(',"child_map":');
-  const childMap = put(JSON.stringify(manifest.child_map));
+  const childMap: [number, number] = [offset, put(JSON.stringify(manifest.child_map))];
   put('}\n');
   return { nodes, middle, parent_map: parentMap, child_map: childMap, size: offset };
+}
+
+/** A node's rendered relation, or null for an ephemeral model (it has none). */
+export function relationNameOf(node: ManifestNode, dialect: Dialect): string | null {
+  return node.config.materialized === 'ephemeral' ? null : dialect.renderRelation(node.relation);
 }
 
 /** The part of a manifest body between the nodes and parent_map's value: `},"sources":{...},"macros":{...},...,"parent_map":`. */
@@ -114,11 +132,17 @@ const COVERED = new Set<string>([...SAME, ...NULLABLE]);
  * hold (the relation, refs with their lines, unit-test fixtures, batch predicates, ...), so
  * `nodeFromArtifact` gives back the in-memory node exactly (the compile cache relies on it).
  */
-export function nodeArtifact(node: ManifestNode, dialect: Dialect): Record<string, unknown> {
+export function nodeArtifact(node: ManifestNode, dialect: Dialect, keys: readonly string[] = Object.keys(node), relationName?: string | null): Record<string, unknown> {
   const { relation } = node;
   const built = (node.resource_type === 'model' || node.resource_type === 'seed' || node.resource_type === 'snapshot') && node.config.materialized !== 'ephemeral';
   const strata: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(node)) if (!COVERED.has(key) && value !== undefined) strata[key] = value;
+  const fields = node as unknown as Record<string, unknown>;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    if (COVERED.has(key)) continue;
+    const value = fields[key];
+    if (value !== undefined) strata[key] = value;
+  }
   const out: Record<string, unknown> = {
     database: relation.database ?? null,
     schema: relation.schema,
@@ -137,7 +161,7 @@ export function nodeArtifact(node: ManifestNode, dialect: Dialect): Record<strin
     columns: node.columns,
     meta: node.meta,
     patch_path: node.patch_path ?? null,
-    relation_name: built ? dialect.renderRelation(relation) : null,
+    relation_name: built ? relationName ?? dialect.renderRelation(relation) : null,
     language: 'sql',
     raw_code: node.raw_code,
     compiled: node.compiled_code !== undefined,

@@ -21,7 +21,7 @@ import type { Diagnostic } from '../errors.js';
 import { memberInfo, type MemberInfo } from '../graph/graph.js';
 import { lazyProperty } from '../util/lazy-property.js';
 import { BODY, openBody, readAll, readRange, unread } from './cache-body.js';
-import { compiledRefs, summaryMap, summaryRow, type CompiledRef, type NodeFacts, type NodeSummary, type SummaryRow } from './node-facts.js';
+import { compiledRefs, summaryMap, summaryRowOf, type CompiledRef, type NodeFacts, type NodeSummary, type SummaryRow } from './node-facts.js';
 import type { Manifest, ManifestNode, ResourceType } from './types.js';
 
 /** Bumped when the entry format changes. */
@@ -82,49 +82,70 @@ export function positioned(ids: string[], manifest: Pick<Manifest, 'sources'>): 
 /**
  * Write the entry's two files (nodes.json first: an index never points into a missing body).
  * nodes.json is the entry id, then manifest.json's body (see artifacts/manifest.ts), so the
- * artifact is serialized once and a hit copies it instead of re-serializing ~70 MB.
+ * artifact is serialized once and a hit copies it instead of re-serializing ~70 MB. The index's
+ * per-node rows (graph info, compiled file, key order, summary) are collected in the same pass
+ * over the nodes, from the keys and relation name their artifacts were built with.
  */
 export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest, facts: NodeFacts, targetPath: string, dialect: Dialect): void {
   const ids = Object.keys(manifest.nodes);
   const head = `${header.id}\n`; // ties the body to its index (checked on read)
   const base = Buffer.byteLength(head);
+  const all = positioned(ids, manifest);
+  const at = new Map<string, number>();
+  for (let i = 0; i < all.length; i++) at.set(all[i]!, i);
+  const pathPrefix = `${targetPath}/compiled/${manifest.projectName}/`;
+  const info: IndexMain['info'] = [];
+  const compiled: Array<string | null> = [];
+  const shapes = new ShapeTable();
+  const rows: SummaryRow[] = [];
+  const each = (id: string, node: ManifestNode, keys: string[], relationName: string | null): void => {
+    info.push(infoRow(facts.info.get(id) ?? memberInfo(node), at));
+    const sql = facts.compiled.get(id);
+    const [path, hash] = compiledRow(sql?.path, sql?.hash, pathPrefix);
+    compiled.push(path, hash);
+    shapes.add(keys);
+    rows.push(summaryRowOf(node, relationName));
+  };
   let body: BodyRanges | undefined;
   writeFileAtomic(join(dir, BODY), (fd) => {
     const out = chunkedWriter(fd);
     out.write(head);
-    body = writeManifestBody(out.write, manifest, dialect);
+    body = writeManifestBody(out.write, manifest, dialect, each);
     out.flush();
   }, { freeOldLater: true });
-  const ranges = body!.nodes.map((n, i) => (i % 2 === 0 ? n + base : n));
-  const shift = ([at, length]: [number, number]): [number, number] => [at + base, length];
+  const ranges = body!.nodes;
+  for (let i = 0; i < ranges.length; i += 2) ranges[i]! += base;
+  const shift = ([start, length]: [number, number]): [number, number] => [start + base, length];
   const maps: IndexMain['maps'] = { middle: shift(body!.middle), parent_map: shift(body!.parent_map), child_map: shift(body!.child_map), end: base + body!.size };
-  const at = new Map(positioned(ids, manifest).map((id, i) => [id, i]));
-  const pathPrefix = `${targetPath}/compiled/${manifest.projectName}/`;
-  const info: IndexMain['info'] = [];
-  const compiled: Array<string | null> = [];
-  for (const id of ids) {
-    info.push(infoRow(facts.info.get(id) ?? memberInfo(manifest.nodes[id]!), at));
-    const sql = facts.compiled.get(id);
-    compiled.push(...compiledRow(sql?.path, sql?.hash, pathPrefix));
-  }
   const { nodes: _n, parent_map: _p, child_map: _c, ...small } = manifest;
   const order = facts.order ? facts.order.map((id) => at.get(id)!) : null;
-  const shapes: string[][] = [];
-  const shapeAt = new Map<string, number>();
-  const shape = ids.map((id) => {
-    const keys = Object.keys(manifest.nodes[id]!);
-    const sig = keys.join(',');
-    let n = shapeAt.get(sig);
-    if (n === undefined) shapeAt.set(sig, (n = shapes.push(keys) - 1));
-    return n;
-  });
-  const main: IndexMain = { manifest: small, keys: Object.keys(manifest), maps, ids, info, order, pathPrefix, shapes, shape };
+  const main: IndexMain = { manifest: small, keys: Object.keys(manifest), maps, ids, info, order, pathPrefix, shapes: shapes.shapes, shape: shapes.shape };
   writeFileAtomic(join(dir, INDEX), (fd) => {
     writeSync(fd, `${JSON.stringify(header)}\n${JSON.stringify(main)}\n${JSON.stringify(ranges)}\n`);
     writeSync(fd, `${JSON.stringify(compiled)}\n`);
-    const rows = ids.map((id) => summaryRow(facts.summaries.get(id)!));
     writeSync(fd, JSON.stringify(rows));
   });
+}
+
+/** The distinct key orders of nodes, in first-seen order, and which one each node has. */
+class ShapeTable {
+  readonly shapes: string[][] = [];
+  readonly shape: number[] = [];
+  private last = -1;
+
+  add(keys: string[]): void {
+    // Neighbours mostly share a shape; keys from Object.keys are internalized, so === is cheap.
+    let n = this.last >= 0 && sameKeys(this.shapes[this.last]!, keys) ? this.last : this.shapes.findIndex((s) => sameKeys(s, keys));
+    if (n < 0) n = this.shapes.push(keys) - 1;
+    this.shape.push(n);
+    this.last = n;
+  }
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** index.json's lines after the header (1-based), each decoded from bytes only when asked for. */

@@ -4,6 +4,7 @@
  * compile cache index (cache-entry.ts).
  */
 import type { Dialect } from '../adapters/adapter.js';
+import { relationNameOf } from '../artifacts/manifest.js';
 import { memberInfo, type MemberInfo } from '../graph/graph.js';
 import { tagsOf } from '../graph/selection-index.js';
 import { sha256 } from '../util/hash.js';
@@ -61,16 +62,7 @@ export function nodeFacts(manifest: Manifest, dialect: Dialect): NodeFacts {
 
 /** What ls and selection need of a node (stored per node in the cache index). */
 export function summarize(node: ManifestNode, dialect: Dialect): NodeSummary {
-  return {
-    unique_id: node.unique_id,
-    name: node.name,
-    fqn: node.fqn,
-    package_name: node.package_name,
-    original_file_path: node.original_file_path,
-    tags: tagsOf(node),
-    materialized: node.config.materialized,
-    relation_name: node.config.materialized === 'ephemeral' ? null : dialect.renderRelation(node.relation),
-  };
+  return summaryOf(node.unique_id, summaryRowOf(node, relationNameOf(node, dialect)));
 }
 
 export type SummaryRow = [string, string[], string, string, string[], string | null, string | null];
@@ -80,12 +72,19 @@ export function summaryRow(n: NodeSummary): SummaryRow {
   return [n.name, n.fqn, n.package_name, n.original_file_path, n.tags, n.materialized ?? null, n.relation_name];
 }
 
+/** A node's summary as index.json stores it, given its rendered relation (relationNameOf). */
+export function summaryRowOf(node: ManifestNode, relationName: string | null): SummaryRow {
+  return [node.name, node.fqn, node.package_name, node.original_file_path, tagsOf(node), node.config.materialized ?? null, relationName];
+}
+
+function summaryOf(id: string, row: SummaryRow): NodeSummary {
+  const [name, fqn, package_name, original_file_path, tags, materialized, relation_name] = row;
+  return { unique_id: id, name, fqn, package_name, original_file_path, tags, materialized: materialized ?? undefined, relation_name };
+}
+
 export function summaryMap(ids: string[], rows: SummaryRow[]): Map<string, NodeSummary> {
   const out = new Map<string, NodeSummary>();
-  for (let i = 0; i < ids.length; i++) {
-    const [name, fqn, package_name, original_file_path, tags, materialized, relation_name] = rows[i]!;
-    out.set(ids[i]!, { unique_id: ids[i]!, name, fqn, package_name, original_file_path, tags, materialized: materialized ?? undefined, relation_name });
-  }
+  for (let i = 0; i < ids.length; i++) out.set(ids[i]!, summaryOf(ids[i]!, rows[i]!));
   return out;
 }
 
