@@ -11,7 +11,7 @@ import type { PropertyIndex } from './cache-patch-yaml.js';
 import { OUTSIDE, type UseLog } from './uses.js';
 
 const INPUTS = 'inputs.json';
-/** More changed model files than this: compile the project. */
+/** More changed model, test and properties files than this, or more files of a kind added or removed: compile the project. */
 const MAX_CHANGED = 50;
 
 /** What inputs.json holds: the key parts of entry `id`, what its nodes used, and what each properties file describes. */
@@ -41,24 +41,18 @@ export function readInputs(cacheDir: string): StoredInputs | undefined {
   }
 }
 
-function withoutKeys(record: Record<string, string>, keys: readonly string[]): Record<string, string> {
-  if (keys.length === 0) return record;
-  const out = { ...record };
-  for (const key of keys) delete out[key];
-  return out;
-}
-
 /** Names whose value differs between two records (added and removed ones included). */
 function changedNames(before: Record<string, string>, after: Record<string, string>): string[] {
   const names = new Set([...Object.keys(before), ...Object.keys(after)]);
   return [...names].filter((n) => before[n] !== after[n]);
 }
 
-/** Names whose value differs, or undefined when the two records do not have the same names (a file added or removed). */
-function changedFiles(before: Record<string, string>, after: Record<string, string>): string[] | undefined {
-  const paths = Object.keys(after);
-  if (paths.length !== Object.keys(before).length || paths.some((p) => before[p] === undefined)) return undefined;
-  return paths.filter((p) => before[p] !== after[p]);
+/** Files whose checksum changed, and files added and removed; undefined when more than MAX_CHANGED were added or removed. */
+function fileDelta(before: Record<string, string>, after: Record<string, string>): { changed: string[]; added: string[]; removed: string[] } | undefined {
+  const added = Object.keys(after).filter((p) => before[p] === undefined);
+  const removed = Object.keys(before).filter((p) => after[p] === undefined);
+  if (added.length > MAX_CHANGED || removed.length > MAX_CHANGED) return undefined;
+  return { changed: Object.keys(after).filter((p) => before[p] !== undefined && before[p] !== after[p]), added, removed };
 }
 
 /** The nodes that used any of `names` (per `log`), or undefined when one was used outside any node. */
@@ -73,7 +67,13 @@ export function usersOf(log: Record<string, string[]>, names: readonly string[])
   return ids;
 }
 
-/** What changed since the stored entry, when a patch can cover it: changed files by kind, changed vars, and the nodes that used a changed macro file or var. */
+/** Files of one kind added and removed since the stored entry. */
+export interface FileSetChange {
+  added: string[];
+  removed: string[];
+}
+
+/** What changed since the stored entry, when a patch can cover it: changed, added and removed files by kind, changed vars, and the nodes that used a changed macro file or var. */
 export interface Changes {
   models: string[];
   /** Model files added. */
@@ -85,6 +85,8 @@ export interface Changes {
   properties: string[];
   /** Singular test files. */
   tests: string[];
+  /** Seed, singular test, properties and macro files added or removed. */
+  files: { seeds: FileSetChange; tests: FileSetChange; properties: FileSetChange; macros: FileSetChange };
   vars: string[];
   /** Environment variables read by the stored compile whose value changed. */
   env: string[];
@@ -93,22 +95,26 @@ export interface Changes {
 
 export function changesSince(stored: StoredInputs, parts: KeyParts, env: string[]): Changes | undefined {
   if (stored.global !== parts.global || !stored.uses || !stored.propertyIndex) return undefined;
-  // Model files may be added or removed (a few per patch); any other file added or removed recompiles.
-  const addedModels = Object.keys(parts.models).filter((p) => stored.models[p] === undefined);
-  const removedModels = Object.keys(stored.models).filter((p) => parts.models[p] === undefined);
-  const models = addedModels.length <= MAX_CHANGED && removedModels.length <= MAX_CHANGED
-    ? changedFiles(withoutKeys(stored.models, removedModels), withoutKeys(parts.models, addedModels))
-    : undefined;
-  const macros = changedFiles(stored.macros, parts.macros);
-  const seeds = changedFiles(stored.seeds, parts.seeds);
-  const properties = changedFiles(stored.properties, parts.properties);
-  const tests = changedFiles(stored.tests, parts.tests);
-  if (!models || !macros || !seeds || !properties || !tests || models.length + properties.length + tests.length > MAX_CHANGED) return undefined;
+  // Files may be added or removed (up to MAX_CHANGED of each kind per patch).
+  const models = fileDelta(stored.models, parts.models);
+  const macros = fileDelta(stored.macros, parts.macros);
+  const seeds = fileDelta(stored.seeds, parts.seeds);
+  const properties = fileDelta(stored.properties, parts.properties);
+  const tests = fileDelta(stored.tests, parts.tests);
+  if (!models || !macros || !seeds || !properties || !tests) return undefined;
+  const all = [models, macros, seeds, properties, tests];
+  if (models.changed.length + properties.changed.length + tests.changed.length > MAX_CHANGED) return undefined;
   const vars = changedNames(stored.vars, parts.vars);
-  if (models.length + addedModels.length + removedModels.length + macros.length + seeds.length + properties.length + tests.length + vars.length + env.length === 0) return undefined;
-  const macroUsers = usersOf(stored.uses.macroFiles, macros);
+  if (all.every((d) => d.changed.length + d.added.length + d.removed.length === 0) && vars.length + env.length === 0) return undefined;
+  const macroUsers = usersOf(stored.uses.macroFiles, [...macros.changed, ...macros.removed]);
   const varUsers = usersOf(stored.uses.vars, vars);
   // Every env_var() read is recorded with its reader: a name read some other way recompiles.
   const envUsers = env.every((name) => Object.hasOwn(stored.uses.env, name)) ? usersOf(stored.uses.env, env) : undefined;
-  return macroUsers && varUsers && envUsers ? { models, addedModels, removedModels, macros, seeds, properties, tests, vars, env, users: [...macroUsers, ...varUsers, ...envUsers] } : undefined;
+  if (!macroUsers || !varUsers || !envUsers) return undefined;
+  const set = (d: { added: string[]; removed: string[] }): FileSetChange => ({ added: d.added, removed: d.removed });
+  return {
+    models: models.changed, addedModels: models.added, removedModels: models.removed, macros: macros.changed, seeds: seeds.changed,
+    properties: properties.changed, tests: tests.changed, files: { seeds: set(seeds), tests: set(tests), properties: set(properties), macros: set(macros) },
+    vars, env, users: [...macroUsers, ...varUsers, ...envUsers],
+  };
 }

@@ -14,7 +14,8 @@ import { recordingEnv, type KeyParts } from './cache.js';
 import { usersOf, type Changes } from './cache-changes.js';
 import { patchPropertyFiles, type NodeSplice, type PropertyIndex } from './cache-patch-yaml.js';
 import { renderDescription, type CompileOptions } from './compile.js';
-import { newModel, newModelPosition, rewired } from './cache-patch-splice.js';
+import { newModel, newModelPosition, newSeed, newSeedPosition, rewired } from './cache-patch-splice.js';
+import { patchSingularTests } from './cache-patch-tests.js';
 import { installContext, type RenderNode, type RenderState } from './context.js';
 import { parseDocBlocks, docText } from './docs.js';
 import { compileTemplate, createEnvironment, renderTemplate } from './environment.js';
@@ -22,8 +23,6 @@ import { loadMacros, macrosCalledIn, type MacroRegistry } from './macros.js';
 import { baseName } from './nodes.js';
 import { relationValue } from './relations.js';
 import type { Manifest, ManifestNode } from './types.js';
-import { buildSingularTest, testBuildState, type TestCompileContext } from '../data-tests/compile-tests.js';
-import { summarize } from './node-facts.js';
 import { UseRecorder, type UseLog } from './uses.js';
 
 /** Thrown inside a render to abandon the patch (a ref or source the stored manifest cannot answer); caught with any render error. */
@@ -83,13 +82,15 @@ export function renderPatch(
     const id = `${type}.${pkg}.${baseName(path, type === 'seed' ? '.csv' : '.sql').name}`;
     return facts.info.has(id) && nodeOf(id).original_file_path === path ? id : undefined;
   };
-  const known = (id: string) => facts.info.has(id) || addedById.has(id);
+  // Stored nodes this patch removes (a ref to one is unknown).
+  const gone = new Set<string>();
+  const known = (id: string) => (facts.info.has(id) && !gone.has(id)) || addedById.has(id);
   const byName = (name: string): string | undefined =>
     (known(`model.${pkg}.${name}`) ? `model.${pkg}.${name}` : known(`seed.${pkg}.${name}`) ? `seed.${pkg}.${name}` : undefined);
   // What to do again: models rendered, singular tests rendered, properties files whose tests are built again.
   const redo = new Set<string>();
   const singular = new Set<string>();
-  const yamlFiles = new Set(changes.properties);
+  const yamlFiles = new Set([...changes.properties, ...changes.files.properties.added, ...changes.files.properties.removed]);
   for (const id of changes.users) {
     const type = facts.info.get(id)?.resource_type;
     if (type === 'model') redo.add(id);
@@ -153,6 +154,7 @@ export function renderPatch(
     doc: (name, from) => docText(docs, name, from?.file),
   }, state);
   macros = loadMacros(nunjucksEnv, project, (file) => uses.macroFile(file, state.current));
+  if (changes.files.macros.added.length + changes.files.macros.removed.length > 0) return undefined; // not yet
   if (changes.macros.length > 0 && !sameMacros(macros, manifest.macros)) return undefined;
   // The changed macro files' top level, loaded again, may read what changed.
   const outside = uses.log();
@@ -166,12 +168,26 @@ export function renderPatch(
   };
   const positions = new Map<string, number>();
   for (const id of facts.info.keys()) positions.set(id, positions.size);
-  // A removed model file: its node goes when nothing depends on it and no properties file describes it.
-  for (const path of changes.removedModels) {
-    const id = fileNode('model', path);
-    if (id === undefined) continue; // a disabled model: no node
-    if (manifest.child_map[id]!.length > 0 || nodeOf(id).patch_path !== undefined) return undefined;
-    run(positions.get(id)!).remove += 1;
+  // A removed model or seed file: its node goes when nothing left depends on it (checked below) and no properties file describes it.
+  for (const [type, paths] of [['model', changes.removedModels], ['seed', changes.files.seeds.removed]] as const) {
+    for (const path of paths) {
+      const id = fileNode(type, path);
+      if (id === undefined) continue; // disabled: no node
+      if (nodeOf(id).patch_path !== undefined) return undefined;
+      gone.add(id);
+      run(positions.get(id)!).remove += 1;
+    }
+  }
+  const newNodeContext = { project, options, env: nunjucksEnv, state, macros, uses, dependsOn, absent: stored.index };
+  // New seeds (before new models: a model may ref one, and seeds come first in node order).
+  for (const path of changes.files.seeds.added) {
+    const node = newSeed(path, newNodeContext);
+    if (node === undefined) return undefined;
+    if (node === null) continue; // disabled: no node
+    const start = newSeedPosition(project, positions, path);
+    if (start === undefined) return undefined;
+    addedById.set(node.unique_id, node);
+    run(start).nodes.push(node);
   }
   // New models first: the models edited with them may ref them. One may ref another: each pass
   // adds those whose refs are known, until none is left (or none could be added: a full compile).
@@ -182,7 +198,7 @@ export function renderPatch(
     for (const path of pending) {
       let node: ManifestNode | null | undefined;
       try {
-        node = newModel(path, { project, options, env: nunjucksEnv, state, macros, uses, dependsOn, absent: stored.index });
+        node = newModel(path, newNodeContext);
       } catch (e) {
         if (!(e instanceof NoPatch)) throw e;
         left.push(path);
@@ -203,7 +219,6 @@ export function renderPatch(
     if (start === undefined) return undefined;
     run(start).nodes.push(node);
   }
-  const added = [...runs.values()];
   const files = new Map(project.files.models.map((f) => [f.path, f]));
   for (const id of redo) {
     const previous = nodeOf(id);
@@ -223,20 +238,19 @@ export function renderPatch(
     inject: (sql: string, parents: string[]) => (parents.some(isEphemeral) ? throwNoPatch() : sql),
   };
   const current = (id: string) => replaced.get(id) ?? nodeOf(id);
-  if (singular.size > 0) {
-    const rebuilt = rebuildSingularTests(tests, manifest, [...singular], current);
-    if (!rebuilt) return undefined;
-    for (const node of rebuilt) {
-      replaced.set(node.unique_id, node);
-      redone.add(node.unique_id);
-    }
+  const rebuilt = patchSingularTests({ ...tests, manifest, facts, positions, current, fileNode: (path) => fileNode('test', path), run, gone }, [...singular], changes.files.tests);
+  if (!rebuilt) return undefined;
+  for (const node of rebuilt) {
+    replaced.set(node.unique_id, node);
+    redone.add(node.unique_id);
   }
+  for (const id of gone) if (manifest.child_map[id]!.some((child) => !gone.has(child))) return undefined;
   if (yamlFiles.size > 0) {
     const order = new Map((project.files.propertyFiles ?? []).map((f, i) => [f.path, i]));
     const described = patchPropertyFiles({
       ...tests, validators: options.validators, index: stored.index, diagnostics: stored.diagnostics, manifest, facts, positions, current,
       render: (text, file) => renderDescription(nunjucksEnv, state, text, file),
-    }, [...yamlFiles].sort((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1)));
+    }, [...yamlFiles].sort((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1)), new Set(changes.files.properties.removed));
     if (!described) return undefined;
     for (const [id, node] of described.replaced) {
       replaced.set(id, node);
@@ -245,7 +259,7 @@ export function renderPatch(
     splice = described.splice;
     propertyIndex = described.index;
   }
-  const splices = [...added, ...(splice ? [splice] : [])].sort((a, b) => a.start - b.start);
+  const splices = [...runs.values(), ...(splice ? [splice] : [])].sort((a, b) => a.start - b.start);
   if (new Set(splices.map((sp) => sp.start)).size < splices.length) return undefined; // two runs at one place
   const ids = splices.some((sp) => sp.remove > 0) ? [...facts.info.keys()] : [];
   for (const sp of splices) {
@@ -253,27 +267,6 @@ export function renderPatch(
     for (const node of sp.nodes) redone.add(node.unique_id);
   }
   return { replaced, splices, propertyIndex, macros, reads, redone, uses: uses.log(), graph: rewired(entry, replaced, splices) };
-}
-
-/**
- * Singular tests rendered again from their files (the project's), when each keeps its key order
- * and summary (name, tags, paths); their dependencies may change (the graph is rewired).
- */
-function rebuildSingularTests(ctx: TestCompileContext, manifest: Manifest, ids: string[], current: (id: string) => ManifestNode): ManifestNode[] | undefined {
-  // Nodes are read one by one (never the whole lazy record).
-  const view = new Proxy({} as Manifest['nodes'], { get: (_, id) => (typeof id === 'string' ? current(id) : undefined) });
-  const s = testBuildState({ projectName: manifest.projectName, adapterType: manifest.adapterType, sources: manifest.sources, nodes: view } as Manifest, ctx, []);
-  const files = new Map(ctx.project.files.tests.map((f) => [f.path, f]));
-  const out: ManifestNode[] = [];
-  for (const id of ids) {
-    const old = current(id);
-    const file = files.get(old.original_file_path);
-    const node = file && buildSingularTest(s, file);
-    if (!node || node.unique_id !== id || Object.keys(node).join() !== Object.keys(old).join()) return undefined;
-    if (JSON.stringify(summarize(node, ctx.dialect)) !== JSON.stringify(summarize(old, ctx.dialect))) return undefined;
-    out.push(node);
-  }
-  return out;
 }
 
 /**

@@ -39,20 +39,10 @@ interface NewModelContext {
  * taken or described in a properties file, it is ephemeral).
  */
 export function newModel(path: string, ctx: NewModelContext): ManifestNode | null | undefined {
-  const { project, state, options } = ctx;
-  const file = project.files.models.find((f) => f.path === path)!;
-  const pkg = project.config.name;
-  const { name, dirs } = baseName(file.relPath, '.sql');
-  if (Object.values(ctx.absent).some((use) => use.absent?.includes(name))) return undefined;
-  const id = `model.${pkg}.${name}`;
-  // Two resources named alike (disabled ones too): the compile reports it.
-  const named = (ext: string) => (f: { relPath: string }) => baseName(f.relPath, ext).name === name;
-  if (project.files.models.filter(named('.sql')).length + project.files.seeds.filter(named('.csv')).length > 1) return undefined;
-  const work: Work = {
-    name, uniqueId: id, resourceType: 'model', file: path, raw: file.content, refs: [], sources: [], inlineConfig: {},
-    source: { name, uniqueId: id, file, fqn: [pkg, ...dirs, name] }, dependsOn: [],
-  };
-  const template = compileTemplate(ctx.env, file.content, path);
+  const { project, state } = ctx;
+  const work = newWork(project, path, 'model');
+  if (!work || Object.values(ctx.absent).some((use) => use.absent?.includes(work.name))) return undefined;
+  const template = compileTemplate(ctx.env, work.raw, path);
   state.mode = 'parse';
   state.current = work;
   renderTemplate(template, path);
@@ -60,13 +50,66 @@ export function newModel(path: string, ctx: NewModelContext): ManifestNode | nul
   if (!work.config.enabled) return null;
   if (work.config.materialized === 'ephemeral') return undefined;
   state.mode = 'execute';
-  const schema = ctx.uses.pin(OUTSIDE, () => schemaName(work, ctx.macros, project));
-  work.relation = nodeRelation(name, work.config, schema, project.target, options.dialect);
-  work.self = relationValue(work.relation, options.dialect);
+  place(work, ctx);
   work.dependsOn = ctx.dependsOn(work);
   work.compiled = renderTemplate(template, path);
   state.current = undefined;
   return fileNodeRecord(work, project, ctx.macros, () => '');
+}
+
+/**
+ * A new seed file's node as a compile builds it (config, relation; its content is data), null
+ * when it is disabled, undefined when its name is taken or any properties file mentions it (a
+ * patch never parses the properties of other files: a seed entry or a test on it is not known).
+ */
+export function newSeed(path: string, ctx: NewModelContext): ManifestNode | null | undefined {
+  const { project, state } = ctx;
+  const work = newWork(project, path, 'seed');
+  if (!work || (project.files.propertyFiles ?? []).some((f) => f.content.includes(work.name))) return undefined;
+  work.config = resolveNodeConfig(project, 'seed', work.source.fqn, undefined, undefined);
+  if (!work.config.enabled) return null;
+  state.mode = 'execute';
+  state.current = work;
+  place(work, ctx);
+  state.current = undefined;
+  return fileNodeRecord(work, project, ctx.macros, () => '');
+}
+
+/** The Work of a new model or seed file, undefined when another model or seed file has its name (disabled ones too: the compile reports it). */
+function newWork(project: Project, path: string, type: 'model' | 'seed'): Work | undefined {
+  const pkg = project.config.name;
+  const ext = type === 'seed' ? '.csv' : '.sql';
+  const file = (type === 'seed' ? project.files.seeds : project.files.models).find((f) => f.path === path)!;
+  const { name, dirs } = baseName(file.relPath, ext);
+  const named = (e: string) => (f: { relPath: string }) => baseName(f.relPath, e).name === name;
+  if (project.files.models.filter(named('.sql')).length + project.files.seeds.filter(named('.csv')).length > 1) return undefined;
+  const id = `${type}.${pkg}.${name}`;
+  return {
+    name, uniqueId: id, resourceType: type, file: path, raw: type === 'seed' ? '' : file.content, refs: [], sources: [], inlineConfig: {},
+    source: { name, uniqueId: id, file, fqn: [pkg, ...dirs, name] }, dependsOn: [],
+  };
+}
+
+/** A new node's relation (generate_schema_name's uses count as outside any node, as in a compile). */
+function place(work: Work, ctx: NewModelContext): void {
+  const schema = ctx.uses.pin(OUTSIDE, () => schemaName(work, ctx.macros, ctx.project));
+  work.relation = nodeRelation(work.name, work.config!, schema, ctx.project.target, ctx.options.dialect);
+  work.self = relationValue(work.relation, ctx.options.dialect);
+}
+
+/**
+ * Where a compile puts a new seed's node: after the seed of the seed file before it; undefined
+ * when it would be the first node (a run never starts the body).
+ */
+export function newSeedPosition(project: Project, positions: ReadonlyMap<string, number>, path: string): number | undefined {
+  const pkg = project.config.name;
+  let before: number | undefined;
+  for (const f of project.files.seeds) {
+    if (f.path === path) break;
+    const at = positions.get(`seed.${pkg}.${baseName(f.relPath, '.csv').name}`);
+    if (at !== undefined) before = at;
+  }
+  return before === undefined ? undefined : before + 1;
 }
 
 /**

@@ -85,23 +85,29 @@ export interface PropertyPatch {
   index: PropertyIndex;
 }
 
-/** The nodes to replace for the changed properties `files` (in project order), or undefined. */
-export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly string[]): PropertyPatch | undefined {
+/** What a removed properties file declares. */
+const NOTHING = (): ProjectProperties => ({ models: new Map(), seeds: new Map(), snapshots: new Map(), sources: [], unitTests: [] });
+
+/**
+ * The nodes to replace for the changed, new and `removed` properties `files` (in project order),
+ * or undefined. A new file is a changed one that described nothing; a removed one now describes nothing.
+ */
+export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly string[], removed: ReadonlySet<string>): PropertyPatch | undefined {
   const out = new Map<string, ManifestNode>();
   let splice: NodeSplice | undefined;
   const index: PropertyIndex = { ...ctx.index };
   const { positions } = ctx;
   const folderConfigs: FolderConfigCache = new Map();
+  // Models gaining their properties in this patch (two files describing one model: the compile reports it).
+  const gainedAll = new Set<string>();
   for (const path of files) {
     const use = ctx.index[path] ?? { models: [], tests: [] };
     if (use.other || ctx.diagnostics.some((d) => d.file === path)) return undefined;
-    const file = ctx.project.files.propertyFiles?.find((f) => f.path === path);
-    if (!file) return undefined;
-    const diagnostics: Diagnostic[] = [];
-    const props = readProperties([file], ctx.validators, diagnostics);
-    if (diagnostics.length > 0 || props.seeds.size > 0 || props.snapshots.size > 0 || props.sources.length > 0 || props.unitTests.length > 0) return undefined;
+    const props = removed.has(path) ? NOTHING() : readAlone(ctx, path);
+    if (!props) return undefined;
     const described = describedModels(ctx, props, use.models);
-    if (!described) return undefined;
+    if (!described || described.gained.some((id) => gainedAll.has(id))) return undefined;
+    for (const id of described.gained) gainedAll.add(id);
     for (const entry of props.models.values()) {
       const id = `model.${ctx.project.config.name}.${entry.name}`;
       const node = out.get(id) ?? ctx.current(id);
@@ -122,7 +128,7 @@ export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly st
     if (described.gained.length + described.lost.length > 0) {
       index[path] = { ...use, models: [...use.models.filter((id) => !described.lost.includes(id)), ...described.gained] };
     }
-    const tests = rebuildTests(ctx, props, use.tests, positions);
+    const tests = rebuildTests(ctx, props, use.tests, path);
     if (!tests) return undefined;
     if ('splice' in tests) {
       if (splice) return undefined; // one run of nodes per patch
@@ -132,8 +138,19 @@ export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly st
       // Only what differs is replaced (and its compiled SQL written again).
       for (const test of tests.same) if (JSON.stringify(test) !== JSON.stringify(ctx.current(test.unique_id))) out.set(test.unique_id, test);
     }
+    if (removed.has(path)) delete index[path];
   }
   return { replaced: out, splice, index };
+}
+
+/** A properties file of the project parsed alone, when it declares models only and yields no warning. */
+function readAlone(ctx: PropertyPatchContext, path: string): ProjectProperties | undefined {
+  const file = ctx.project.files.propertyFiles?.find((f) => f.path === path);
+  if (!file) return undefined;
+  const diagnostics: Diagnostic[] = [];
+  const props = readProperties([file], ctx.validators, diagnostics);
+  if (diagnostics.length > 0 || props.seeds.size > 0 || props.snapshots.size > 0 || props.sources.length > 0 || props.unitTests.length > 0) return undefined;
+  return props;
 }
 
 /**
@@ -163,6 +180,41 @@ function withPatchPath(node: ManifestNode, path: string | undefined): ManifestNo
 const testName = (id: string): string => id.slice(id.indexOf('.', 5) + 1);
 
 /**
+ * Whether a test other than `own` may have a name made from one of `names` (taken when it was
+ * named, so it got a hashed one: `<name cut>_<hash>`), which a compile without them would change.
+ */
+export function namesHashedFrom(facts: NodeFacts, names: readonly string[], own: ReadonlySet<string>): boolean {
+  if (names.length === 0) return false;
+  const prefixes = names.map((name) => `${name.slice(0, MAX_TEST_NAME - 11)}_`);
+  for (const id of facts.info.keys()) {
+    if (id.startsWith('test.') && !own.has(id) && prefixes.some((p) => testName(id).startsWith(p))) return true;
+  }
+  return false;
+}
+
+/**
+ * Where a compile puts the tests of properties file `path` when it had none: tests on models come
+ * first, file by file, so right after those of the files before it, else right after the last
+ * model or seed.
+ */
+function firstTestPosition(ctx: PropertyPatchContext, path: string): number {
+  let at = -1;
+  for (const f of ctx.project.files.propertyFiles ?? []) {
+    if (f.path === path) break;
+    for (const id of ctx.index[f.path]?.tests ?? []) {
+      if (ctx.facts.info.get(id)!.attached_node?.startsWith('model.')) at = Math.max(at, ctx.positions.get(id)!);
+    }
+  }
+  if (at >= 0) return at + 1;
+  for (const [id, p] of ctx.positions) {
+    const type = ctx.facts.info.get(id)!.resource_type;
+    if (type !== 'model' && type !== 'seed') break;
+    at = p;
+  }
+  return at + 1;
+}
+
+/**
  * The file's tests built again: the same tests (`same`; each keeps its attached node, key order
  * and summary), or a splice of the file's run of tests when tests were added or removed (the run
  * must be contiguous, and no other test's name may depend on the names added or removed).
@@ -171,10 +223,11 @@ function rebuildTests(
   ctx: PropertyPatchContext,
   props: ProjectProperties,
   stored: readonly string[],
-  positions: ReadonlyMap<string, number>,
+  path: string,
 ): { same: ManifestNode[] } | { splice: NodeSplice } | undefined {
+  const { positions } = ctx;
   const order = [...stored].sort((a, b) => positions.get(a)! - positions.get(b)!);
-  const first = order.length === 0 ? Infinity : positions.get(order[0]!)!;
+  const first = order.length === 0 ? firstTestPosition(ctx, path) : positions.get(order[0]!)!;
   // Names of the tests built before this file's, as a full compile has them when it gets here.
   const before: string[] = [];
   for (const [id, at] of positions) {
@@ -200,19 +253,13 @@ function rebuildTests(
     }
     return { same: built };
   }
-  // Tests added or removed: the file's run of tests is replaced as a whole.
-  if (order.length === 0 || order.some((id, k) => positions.get(id) !== first + k)) return undefined;
+  // Tests added or removed: the file's run of tests (perhaps none yet) is replaced as a whole.
+  if (order.some((id, k) => positions.get(id) !== first + k)) return undefined;
   const removed = new Set(order);
   const added = built.filter((n) => !removed.has(n.unique_id));
   for (const id of built.map((n) => n.unique_id)) removed.delete(id);
   // An added name another test already has, or a removed name another test's hashed name was made from.
   if (added.some((n) => ctx.facts.info.has(n.unique_id))) return undefined;
-  const prefixes = [...removed].map((id) => `${testName(id).slice(0, MAX_TEST_NAME - 11)}_`);
-  if (prefixes.length > 0) {
-    const own = new Set(stored);
-    for (const id of ctx.facts.info.keys()) {
-      if (id.startsWith('test.') && !own.has(id) && prefixes.some((p) => testName(id).startsWith(p))) return undefined;
-    }
-  }
+  if (namesHashedFrom(ctx.facts, [...removed].map(testName), new Set(stored))) return undefined;
   return { splice: { start: first, remove: order.length, nodes: built } };
 }
