@@ -70,7 +70,7 @@ describe('compile cache: a new or removed properties file', () => {
     rmSync(join(dir, 'models', 'x_new.yml'));
     await compileSnapshot(dir);
     // Two new files gaining one model: the compile reports it too.
-    updateProject(dir, { 'models/x1.yml': describes('c'), 'models/x2.yml': describes('c', '[unique]') });
+    updateProject(dir, { 'models/x1.yml': describes('c'), 'models/x2.yml': 'version: 2\nmodels:\n  - name: c\n    description: again\n' });
     await expect(prepare({ projectDir: dir, ...FIXED })).rejects.toThrow(/twice/);
   });
 });

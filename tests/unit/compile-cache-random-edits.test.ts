@@ -1,11 +1,12 @@
 /**
  * The compile cache never serves stale output: over a seeded random sequence of edits to a
  * generated project (bench/generate.mjs: layers, macros, vars, Jinja loops, properties with tests,
- * seeds), each compile through the cache — a hit, a patch or a full compile — yields byte for byte
- * what a compile without the cache yields: manifest.json, the in-memory manifest, the stored
- * summaries, graph facts and build order, and the compiled files.
+ * seeds; model, properties, singular test and seed files added and removed), each compile through
+ * the cache — a hit, a patch or a full compile — yields byte for byte what a compile without the
+ * cache yields: manifest.json, the in-memory manifest, the stored summaries, graph facts and build
+ * order, and the compiled files.
  */
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,13 +37,18 @@ function layout(dir: string) {
 const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1).replace(/\.sql$/, '');
 
 describe('compile cache: a random sequence of edits never yields stale output', () => {
-  it('matches a compile without the cache after each of 50 edits (seeded)', async () => {
+  it('matches a compile without the cache after each of 80 edits (seeded)', async () => {
     const dir = join(root, 'p');
     generate(60, dir, 7);
     const next = rng(20261123);
     const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
     const { layers, yamls } = layout(dir);
     const added: string[] = [];
+    /** Models a properties file describes (a second one would be an error), and the files, seeds and singular tests added. */
+    const documented = new Set<string>();
+    const propsAdded: Array<[string, string]> = [];
+    const seedsAdded: string[] = [];
+    const testsAdded: string[] = [];
     let step = 0;
     const edits: Array<[string, () => void]> = [
       ['model body', () => appendFileSync(join(dir, pick(Object.values(layers).flat())), `\n-- edit ${step}`)],
@@ -86,7 +92,8 @@ describe('compile cache: a random sequence of edits never yields stale output', 
       ['model documented', () => {
         const path = added[added.length - 1];
         const file = join(dir, 'models', 'marts', 'group_0000', '_schema.yml');
-        if (path && !readFileSync(file, 'utf8').includes(`name: ${nameOf(path)}\n`)) {
+        if (path && !documented.has(nameOf(path))) {
+          documented.add(nameOf(path));
           appendFileSync(file, `  - name: ${nameOf(path)}\n    description: added at step ${step}\n    columns:\n      - name: id\n        data_tests: [not_null]\n`);
         }
       }],
@@ -94,12 +101,45 @@ describe('compile cache: a random sequence of edits never yields stale output', 
         const path = added.pop();
         if (path) rmSync(join(dir, path));
       }],
-      ['seed', () => appendFileSync(join(dir, 'seeds', pick(readdirSync(join(dir, 'seeds')))), `${900 + step},active,1,2024-01-01\n`)],
+      ['seed', () => appendFileSync(join(dir, 'seeds', pick(readdirSync(join(dir, 'seeds')).filter((f) => f.endsWith('.csv')))), `${900 + step},active,1,2024-01-01\n`)],
+      ['new properties file', () => {
+        const path = added.find((p) => !documented.has(nameOf(p)));
+        if (!path) return;
+        const file = join(path.slice(0, path.lastIndexOf('/')), `_props_${step}.yml`);
+        writeFileSync(join(dir, file), `version: 2\nmodels:\n  - name: ${nameOf(path)}\n    description: own file ${step}\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n`);
+        documented.add(nameOf(path));
+        propsAdded.push([file, nameOf(path)]);
+      }],
+      ['properties file removed', () => {
+        const found = propsAdded.pop();
+        if (!found) return;
+        rmSync(join(dir, found[0]));
+        documented.delete(found[1]);
+      }],
+      ['new singular test', () => {
+        const path = join('tests', pick(['', 'sub/']), `t_${step}.sql`);
+        mkdirSync(join(dir, 'tests', 'sub'), { recursive: true });
+        writeFileSync(join(dir, path), `select * from {{ ref('${nameOf(pick(Object.values(layers).flat()))}') }} where id < 0`);
+        testsAdded.push(path);
+      }],
+      ['singular test removed', () => {
+        const path = testsAdded.splice(Math.floor(next() * testsAdded.length), 1)[0];
+        if (path) rmSync(join(dir, path));
+      }],
+      ['new seed', () => {
+        const path = join('seeds', `zz_seed_${step}.csv`);
+        writeFileSync(join(dir, path), `id,status\n${step},open\n`);
+        seedsAdded.push(path);
+      }],
+      ['seed removed', () => {
+        const path = seedsAdded.shift();
+        if (path) rmSync(join(dir, path));
+      }],
     ];
     await compileSnapshot(dir);
     let patched = 0;
     const kinds = new Map<string, number>();
-    for (step = 1; step <= 50; step++) {
+    for (step = 1; step <= 80; step++) {
       const [what, apply] = pick(edits);
       if ((await editAndCompare(dir, `step ${step}: ${what}`, apply)) !== undefined) {
         patched += 1;
@@ -108,6 +148,10 @@ describe('compile cache: a random sequence of edits never yields stale output', 
       expect(existsSync(join(dir, 'target', '.strata-cache', 'index.json'))).toBe(true);
     }
     // The sequence exercises the patch, not only full compiles.
-    expect(patched, JSON.stringify([...kinds])).toBeGreaterThanOrEqual(30);
-  }, 120_000);
+    expect(patched, JSON.stringify([...kinds])).toBeGreaterThanOrEqual(60);
+    // Every kind of file added or removed went through the patch at least once.
+    for (const kind of ['new properties file', 'properties file removed', 'new singular test', 'singular test removed', 'new seed', 'seed removed']) {
+      expect(kinds.get(kind), kind).toBeGreaterThan(0);
+    }
+  }, 240_000);
 });
