@@ -1,7 +1,8 @@
 /**
- * A build after a one-model SQL edit, a macro edit or a var change goes through the compile cache
- * patch and the warehouse gets the new SQL, on every warehouse; the patched manifest equals a
- * full compile's.
+ * A build after a one-model SQL edit, a macro edit, a var change, a test added in YAML or a new
+ * singular test file goes through the compile cache patch and the warehouse gets the new SQL (and
+ * the new test gates what is downstream), on every warehouse; the patched manifest equals a full
+ * compile's.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import { ADAPTERS } from '../support/adapters.js';
 import { updateProject, writeProject } from '../support/project.js';
 
 const M = (extra: string) => `{% macro times(col, k) %}({{ col }} * {{ k }}${extra}){% endmacro %}\n`;
+const PROPS = 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n';
 const A = (v: number) => `{{ config(materialized='table') }}\nselect id, ${v} as v from {{ ref('seed_ids') }}`;
 
 for (const a of ADAPTERS) {
@@ -23,9 +25,10 @@ for (const a of ADAPTERS) {
         'seeds/seed_ids.csv': 'id\n1\n2\n',
         'models/a.sql': A(1),
         'models/b.sql': "select id, v * 10 as w from {{ ref('a') }}",
-        'models/props.yml': 'version: 2\nmodels:\n  - name: a\n    columns:\n      - name: id\n        data_tests: [unique]\n',
+        'models/props.yml': PROPS,
       });
       const fixed = { projectDir: dir, invocationId: 'inv', runStartedAt: new Date(0) };
+      const changed = () => (JSON.parse(readFileSync(join(dir, 'target', '.strata-cache', 'index.json'), 'utf8').split('\n')[0]!) as { since?: { changed: string[] } }).since?.changed;
       expect((await build(fixed)).success).toBe(true);
       updateProject(dir, { 'models/a.sql': A(2) });
       expect((await build(fixed)).success).toBe(true);
@@ -54,6 +57,20 @@ for (const a of ADAPTERS) {
       const status = Object.fromEntries(gated.results.map((r) => [r.unique_id, r.status]));
       expect(status['test.demo.accepted_values_a_v__1']).toBe('fail');
       expect(status['model.demo.b']).toBe('skipped');
+
+      // A new singular test file (with the YAML test gone): spliced in, and a gate as well; removed, b builds again.
+      updateProject(dir, { 'models/props.yml': PROPS, 'tests/v_is_one.sql': "select * from {{ ref('a') }} where v <> 1" });
+      const singular = await build(fixed);
+      expect(changed()).toContain('test.demo.v_is_one'); // with a (its column v no longer described) and unique_a_id (its file's tests)
+      const after = Object.fromEntries(singular.results.map((r) => [r.unique_id, r.status]));
+      expect(after['test.demo.v_is_one']).toBe('fail');
+      expect(after['test.demo.accepted_values_a_v__1']).toBeUndefined();
+      expect(after['model.demo.b']).toBe('skipped');
+      rmSync(join(dir, 'tests', 'v_is_one.sql'));
+      const again = await build(fixed);
+      expect(changed()).toEqual([]);
+      expect(again.success).toBe(true);
+      expect(again.results.map((r) => r.unique_id)).not.toContain('test.demo.v_is_one');
     });
 
     it('a macro edit and a --vars change re-render and build exactly the models that use them', async () => {
