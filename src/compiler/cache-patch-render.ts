@@ -16,13 +16,14 @@ import { patchPropertyFiles, type NodeSplice, type PropertyIndex } from './cache
 import { renderDescription, type CompileOptions } from './compile.js';
 import { newModel, newModelPosition, newSeed, newSeedPosition, rewired } from './cache-patch-splice.js';
 import { patchSingularTests } from './cache-patch-tests.js';
+import { macrosPatchable } from './cache-patch-macros.js';
 import { installContext, type RenderNode, type RenderState } from './context.js';
 import { parseDocBlocks, docText } from './docs.js';
 import { compileTemplate, createEnvironment, renderTemplate } from './environment.js';
 import { loadMacros, macrosCalledIn, type MacroRegistry } from './macros.js';
 import { baseName } from './nodes.js';
 import { relationValue } from './relations.js';
-import type { Manifest, ManifestNode } from './types.js';
+import type { ManifestNode } from './types.js';
 import { UseRecorder, type UseLog } from './uses.js';
 
 /** Thrown inside a render to abandon the patch (a ref or source the stored manifest cannot answer); caught with any render error. */
@@ -34,13 +35,6 @@ function throwNoPatch(): never {
 
 /** What a patch needs beyond a compile's options: the target path and the properties validators. */
 export type PatchOptions = CompileOptions & { targetPath: string; validators: Validators };
-
-/** Whether a registry defines the same macros, in the same files, as a stored manifest. */
-function sameMacros(registry: MacroRegistry, stored: Manifest['macros']): boolean {
-  if (registry.nodes.size !== Object.keys(stored).length) return false;
-  for (const m of registry.nodes.values()) if (stored[m.unique_id]?.original_file_path !== m.original_file_path) return false;
-  return true;
-}
 
 /** The replaced nodes of a patch, the macros it loaded, the env_var() reads (stored with the entry), and what the re-rendered nodes used. */
 export interface Patch {
@@ -154,8 +148,8 @@ export function renderPatch(
     doc: (name, from) => docText(docs, name, from?.file),
   }, state);
   macros = loadMacros(nunjucksEnv, project, (file) => uses.macroFile(file, state.current));
-  if (changes.files.macros.added.length + changes.files.macros.removed.length > 0) return undefined; // not yet
-  if (changes.macros.length > 0 && !sameMacros(macros, manifest.macros)) return undefined;
+  const rendered = [...changes.models, ...changes.addedModels, ...changes.tests, ...changes.files.tests.added];
+  if (!macrosPatchable(macros, manifest.macros, changes.macros, changes.files.macros, project, rendered)) return undefined;
   // The changed macro files' top level, loaded again, may read what changed.
   const outside = uses.log();
   if (!usersOf(outside.macroFiles, changes.macros) || !usersOf(outside.vars, changes.vars) || !usersOf(outside.env, changes.env)) return undefined;
@@ -221,6 +215,7 @@ export function renderPatch(
   }
   const files = new Map(project.files.models.map((f) => [f.path, f]));
   for (const id of redo) {
+    if (gone.has(id)) continue; // a user of a removed macro file, removed with it
     const previous = nodeOf(id);
     const file = files.get(previous.original_file_path);
     const node = file && patchedNode(previous, file.content, file.checksum, nunjucksEnv, state, macros, options, dependsOn);

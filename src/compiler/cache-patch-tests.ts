@@ -60,6 +60,7 @@ export function patchSingularTests(ctx: SingularPatchContext, ids: readonly stri
   }
   const out: ManifestNode[] = [];
   for (const id of ids) {
+    if (ctx.gone.has(id)) continue; // a user of a removed macro file, removed with it
     const old = ctx.current(id);
     const file = byPath.get(old.original_file_path);
     const node = file && buildSingularTest(s, file);

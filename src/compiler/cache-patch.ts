@@ -66,7 +66,8 @@ export function patchEntry(cacheDir: string, parts: KeyParts, project: Project, 
     format: FORMAT, key: parts.key, id: randomUUID(), env: patch.reads, diagnostics: header.diagnostics, since: { token: header.id, changed: [...replaced.keys(), ...patch.splices.flatMap((sp) => sp.nodes.map((n) => n.unique_id))] },
   };
   const artifacts = new Map([...replaced].map(([id, node]) => [id, JSON.stringify(nodeArtifact(node, options.dialect))]));
-  const newMacros = changes.macros.length === 0 ? undefined : Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m]));
+  const { added, removed } = changes.files.macros;
+  const newMacros = changes.macros.length + added.length + removed.length === 0 ? undefined : Object.fromEntries([...macros.nodes.values()].map((m) => [m.unique_id, m]));
   const text = (node: ManifestNode) => JSON.stringify(nodeArtifact(node, options.dialect));
   const lines = rewriteIndex(cacheDir, found, next, {
     artifacts, nodes: replaced, dialect: options.dialect, macros: newMacros, graph: patch.graph,

@@ -142,3 +142,46 @@ describe('compile cache: a new or removed seed file', () => {
     expect((unknown as UserError).message).toContain("unknown model 'seed_m'");
   });
 });
+
+describe('compile cache: a new or removed macro file', () => {
+  const M = (name: string) => `{% macro ${name}(x) %}({{ x }} + 1){% endmacro %}\n`;
+  it('updates manifest.macros when no other file names its macros; models edited or added with it may call them', async () => {
+    const dir = writeProject({ ...FILES, 'macros/m.sql': M('plus_one') });
+    await compileSnapshot(dir);
+    expect(await edit(dir, 'a new file', { 'macros/n.sql': M('plus_two') })).toEqual([]);
+    expect(await edit(dir, 'a new file and a model calling it', {
+      'macros/o.sql': M('plus_three'), 'models/c.sql': "select {{ plus_three('id') }} as id from {{ ref('b') }}",
+    })).toEqual(['model:c']);
+    expect(await edit(dir, 'a new file and a new model and test calling it', {
+      'macros/p.sql': M('plus_four'), 'models/e.sql': "select {{ plus_four('1') }} as id", 'tests/t_p.sql': "select {{ plus_four('1') }} as id where false",
+    })).toEqual(['model:e', 'test:t_p']);
+    expect(await edit(dir, 'an unused file removed', {}, ['macros/n.sql'])).toEqual([]);
+    expect(await edit(dir, 'a file removed with the model that called it', {}, ['macros/p.sql', 'models/e.sql', 'tests/t_p.sql'])).toEqual([]);
+    expect(await edit(dir, 'a file removed and another added', { 'macros/q.sql': M('plus_five') }, ['macros/m.sql'])).toEqual([]);
+  });
+
+  it('compiles the project when a name is looked up by Strata, named elsewhere, used, taken or moved', async () => {
+    const dir = writeProject({ ...FILES, 'macros/m.sql': M('plus_one'), 'models/f.sql': "select {% if later is defined %}{{ later('1') }}{% else %}1{% endif %} as id" });
+    await compileSnapshot(dir);
+    const fallbacks: Array<[string, Record<string, string>]> = [
+      ['a name a model checks', { 'macros/n.sql': M('later') }],
+      ['a generic test', { 'macros/n.sql': '{% test positive(model, column_name) %}select 1 where false{% endtest %}\n' }],
+      ['a dispatched name', { 'macros/n.sql': M('default__later') }],
+      ['generate_schema_name', { 'macros/n.sql': '{% macro generate_schema_name(custom, node) %}other{% endmacro %}\n' }],
+      ['a name in a description', { 'macros/n.sql': M('plus_six'), 'models/m_schema.yml': `${FILES['models/m_schema.yml']!}    description: "{{ plus_six }}"\n` }],
+      ['a macro moved to a new file', { 'macros/n.sql': M('plus_one'), 'macros/m.sql': '' }],
+    ];
+    for (const [what, files] of fallbacks) {
+      expect(await edit(dir, what, files), what).toBeUndefined();
+      rmSync(join(dir, 'macros', 'n.sql'));
+      updateProject(dir, { 'macros/m.sql': M('plus_one'), 'models/m_schema.yml': FILES['models/m_schema.yml']! });
+      await compileSnapshot(dir);
+    }
+    updateProject(dir, { 'models/c.sql': "select {{ plus_one('id') }} as id from {{ ref('b') }}" });
+    await compileSnapshot(dir);
+    rmSync(join(dir, 'macros', 'm.sql'));
+    await expect(prepare({ projectDir: dir, ...FIXED }), 'a used file removed').rejects.toThrow(/plus_one/);
+    updateProject(dir, { 'macros/m.sql': M('plus_one'), 'macros/n.sql': M('plus_one') });
+    await expect(prepare({ projectDir: dir, ...FIXED }), 'a name taken').rejects.toThrow(/defined twice/);
+  });
+});
