@@ -1,10 +1,10 @@
 /**
  * The compile cache never serves stale output: over a seeded random sequence of edits to a
  * generated project (bench/generate.mjs: layers, macros, vars, Jinja loops, properties with tests,
- * seeds; model, properties, singular test and seed files added and removed), each compile through
- * the cache — a hit, a patch or a full compile — yields byte for byte what a compile without the
- * cache yields: manifest.json, the in-memory manifest, the stored summaries, graph facts and build
- * order, and the compiled files.
+ * seeds; model, properties, singular test, seed and macro files added and removed), each compile
+ * through the cache — a hit, a patch or a full compile — yields byte for byte what a compile
+ * without the cache yields: manifest.json, the in-memory manifest, the stored summaries, graph
+ * facts and build order, and the compiled files.
  */
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,7 @@ describe('compile cache: a random sequence of edits never yields stale output', 
     const propsAdded: Array<[string, string]> = [];
     const seedsAdded: string[] = [];
     const testsAdded: string[] = [];
+    const macrosAdded: string[] = [];
     let step = 0;
     const edits: Array<[string, () => void]> = [
       ['model body', () => appendFileSync(join(dir, pick(Object.values(layers).flat())), `\n-- edit ${step}`)],
@@ -131,6 +132,15 @@ describe('compile cache: a random sequence of edits never yields stale output', 
         writeFileSync(join(dir, path), `id,status\n${step},open\n`);
         seedsAdded.push(path);
       }],
+      ['new macro file', () => {
+        const path = join('macros', `zz_m_${step}.sql`);
+        writeFileSync(join(dir, path), `{% macro zz_twice_${step}(x) %}({{ x }} * 2){% endmacro %}\n`);
+        macrosAdded.push(path);
+      }],
+      ['macro file removed', () => {
+        const path = macrosAdded.shift();
+        if (path) rmSync(join(dir, path));
+      }],
       ['seed removed', () => {
         const path = seedsAdded.shift();
         if (path) rmSync(join(dir, path));
@@ -150,7 +160,7 @@ describe('compile cache: a random sequence of edits never yields stale output', 
     // The sequence exercises the patch, not only full compiles.
     expect(patched, JSON.stringify([...kinds])).toBeGreaterThanOrEqual(60);
     // Every kind of file added or removed went through the patch at least once.
-    for (const kind of ['new properties file', 'properties file removed', 'new singular test', 'singular test removed', 'new seed', 'seed removed']) {
+    for (const kind of ['new properties file', 'properties file removed', 'new singular test', 'singular test removed', 'new seed', 'seed removed', 'new macro file', 'macro file removed']) {
       expect(kinds.get(kind), kind).toBeGreaterThan(0);
     }
   }, 240_000);
