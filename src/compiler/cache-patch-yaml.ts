@@ -1,14 +1,16 @@
 /**
- * The part of a compile cache patch (cache-patch.ts) for changed properties YAML files: each is
- * parsed alone, and the models it describes get their new descriptions and columns, and the tests
- * it declares are built again, when that leaves the graph and every config as they were.
+ * The part of a compile cache patch (cache-patch.ts) for changed, new and removed properties YAML
+ * files: each is parsed alone (a removed one declares nothing), and the models it describes get
+ * their new descriptions and columns, and the tests it declares are built again, when that leaves
+ * the graph and every config as they were.
  *
  * A file is patched only when each model it now describes (or no longer describes) is described
  * by no other file, it declares no seeds, snapshots, sources or unit tests (before and after),
  * yields no warning and leaves each model's resolved config unchanged. Its tests either come out
  * the same (ids in order, attached nodes, key orders, summaries: each is replaced if it differs),
  * or, when tests were added or removed, replace the file's run of tests as a whole (a splice; one
- * per patch). Anything else: undefined, and the caller compiles the whole project.
+ * per patch; a file that had none gets its run after the model tests of the files before it).
+ * Anything else: undefined, and the caller compiles the whole project.
  */
 import { collectDeclarations } from '../data-tests/declarations.js';
 import { buildGenericTest } from '../data-tests/generic-node.js';

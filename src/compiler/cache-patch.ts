@@ -1,7 +1,8 @@
 /**
  * A compile cache miss where only model SQL, singular tests, macro files, seed files, properties
- * YAML, vars or env vars read by templates changed: instead of compiling the project again, the
- * stored entry is patched, and only what depends on the change is done again.
+ * YAML, vars or env vars read by templates changed, or such files were added or removed: instead
+ * of compiling the project again, the stored entry is patched, and only what depends on the
+ * change is done again.
  *
  * - What changed, and which nodes used it: cache-changes.ts (inputs.json, written with each
  *   entry; per node the macro files, vars and env vars its render used: uses.ts).
@@ -10,20 +11,23 @@
  *   manifest. A model must keep its own config() calls (so its config and relation, hence every
  *   dependent's SQL and every test on it), must not be ephemeral, read an ephemeral model or have a
  *   unit test (those embed its SQL elsewhere). New or removed refs and sources rewire the graph.
- *   A changed macro file must define the same macros; what changed must not have been used
- *   outside any node's render (a description, generate_schema_name, a macro file's top level).
- * - New model files are compiled alone and spliced in where a compile puts them; removed ones
- *   that nothing depends on are spliced out.
+ *   What changed must not have been used outside any node's render (a description,
+ *   generate_schema_name, a macro file's top level).
+ * - Macro files: cache-patch-macros.ts (a changed one defines the same macros; new or removed
+ *   ones only names no other file mentions and Strata never looks up by itself).
+ * - New model and seed files are compiled alone and spliced in where a compile puts them;
+ *   removed ones that nothing left depends on are spliced out (cache-patch-splice.ts).
  * - A seed's new content changes its node's checksum only.
- * - A changed properties file, or one declaring a generic test that used what changed:
- *   cache-patch-yaml.ts (descriptions and columns when the configs stay; its tests built again,
- *   added or removed ones spliced into the entry).
+ * - Singular test files changed, new or removed: cache-patch-tests.ts.
+ * - A changed, new or removed properties file, or one declaring a generic test that used what
+ *   changed: cache-patch-yaml.ts (descriptions and columns when the configs stay; its tests built
+ *   again, added or removed ones spliced into the entry).
  *
- * Then the replaced nodes (and manifest.macros, the graph, a spliced run) are written, every other
- * node's bytes copied (cache-entry.ts rewriteIndex). Anything else — a new or removed seed, macro,
- * test or properties file, docs, project or
- * profile config, a ref to an ephemeral model, a render error, a cycle — returns undefined: the
- * caller compiles the whole project, which also reports errors the usual way.
+ * Then the replaced nodes (and manifest.macros, the graph, spliced runs) are written, every other
+ * node's bytes copied (cache-entry-patch.ts rewriteIndex). Anything else — docs, project or
+ * profile config, a ref to an ephemeral model, a name a patch cannot settle alone, a render
+ * error, a cycle — returns undefined: the caller compiles the whole project, which also reports
+ * errors the usual way.
  */
 import { randomUUID } from 'node:crypto';
 import { nodeArtifact } from '../artifacts/manifest.js';
