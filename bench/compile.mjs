@@ -3,7 +3,7 @@
  * End-to-end CLI timings on generated projects (process start included):
  * `strata compile`, `strata ls`, `strata ls -s tag:x+`, for each N.
  *
- *   npm run build && node bench/compile.mjs [--sizes 1000,10000,50000] [--runs 5] [--commands compile,ls] [--breakdown]
+ *   npm run build && node bench/compile.mjs [--sizes 1000,10000,50000] [--runs 5] [--commands compile,ls] [--rows 'file +/-'] [--breakdown]
  *
  * Wall time is measured around the spawned process; peak RSS comes from GNU time
  * (`/usr/bin/time -f %M`, the child's maxrss) when present, else from a tiny runner that
@@ -19,9 +19,13 @@
  * staging and feature model, are rendered again and their compiled SQL written); `compile (var change)` changes the var every feature
  * model reads, in project.yml; `compile (yaml edit)` changes one model's description in a
  * properties file (the file is parsed alone and its 100 models' tests built again).
+ * `compile (yaml file +/-)`, `(test file +/-)`, `(seed file +/-)` and `(macro file +/-)` add a file
+ * before one run and remove it before the next: a properties file describing a model of its own
+ * (written once, before the warm-up run) with 2 tests, a singular test reading a mart, a seed, a
+ * macro file defining a macro nothing calls.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -97,6 +101,8 @@ const sizes = arg('--sizes', '1000,10000,50000').split(',').map(Number);
 const runs = Number(arg('--runs', '5'));
 /** --commands compile,ls: which CLI commands to time (`ls` covers both ls and ls -s tag:x+). */
 const commands = arg('--commands', 'compile,ls').split(',');
+/** --rows 'file +/-,warm': only the rows whose label contains one of these (default: all). */
+const only = arg('--rows', '').split(',').filter(Boolean);
 const work = mkdtempSync(join(tmpdir(), 'strata-bench-'));
 const runner = rssRunner(work);
 process.stdout.write(
@@ -123,6 +129,18 @@ try {
     const schemaYml = join(dir, 'models', 'marts', 'group_0000', '_schema.yml');
     const yamlEdit = () => writeFileSync(schemaYml, readFileSync(schemaYml, 'utf8').replace(/one row per id\.( \(\d+\))?/, `one row per id. (${++edits})`));
     const varChange = () => writeFileSync(projectYml, readFileSync(projectYml, 'utf8').replace(/feature_version: \d+/, `feature_version: ${++edits}`));
+    // A file added before one run and removed before the next.
+    const toggle = (rel, text) => () => {
+      const file = join(dir, rel);
+      if (existsSync(file)) rmSync(file);
+      else {
+        mkdirSync(join(file, '..'), { recursive: true });
+        writeFileSync(file, text);
+      }
+    };
+    const ownModel = join(dir, 'models', 'marts', 'group_0000', 'zz_own.sql');
+    const yamlFile = toggle(join('models', 'marts', 'group_0000', 'zz_own.yml'), 'version: 2\nmodels:\n  - name: zz_own\n    description: A model of its own.\n    columns:\n      - name: id\n        data_tests: [unique, not_null]\n');
+    const mart = readdirSync(join(dir, 'models', 'marts', 'group_0000')).find((f) => f.endsWith('.sql')).replace(/\.sql$/, '');
     const rows = [
       ['compile (cold)', ['compile', ...base], cold],
       ['compile', ['compile', ...base]],
@@ -130,10 +148,17 @@ try {
       ['compile (macro edit)', ['compile', ...base], macroEdit],
       ['compile (var change)', ['compile', ...base], varChange],
       ['compile (yaml edit)', ['compile', ...base], yamlEdit],
+      ['compile (yaml file +/-)', ['compile', ...base], () => {
+        if (!existsSync(ownModel)) writeFileSync(ownModel, `select id from {{ ref('${mart}') }}`);
+        yamlFile();
+      }],
+      ['compile (test file +/-)', ['compile', ...base], toggle(join('tests', 'zz_check.sql'), `select * from {{ ref('${mart}') }} where id < 0`)],
+      ['compile (seed file +/-)', ['compile', ...base], toggle(join('seeds', 'zz_seed.csv'), 'id,status\n1,open\n')],
+      ['compile (macro file +/-)', ['compile', ...base], toggle(join('macros', 'zz_extra.sql'), '{% macro zz_extra(x) %}({{ x }} + 1){% endmacro %}\n')],
       ['ls', ['ls', ...base]],
       ['ls -s tag:x+', ['ls', '-s', 'tag:x+', ...base]],
     ]
-      .filter(([label]) => commands.includes(label.split(' ')[0]))
+      .filter(([label]) => commands.includes(label.split(' ')[0]) && (only.length === 0 || only.some((o) => label.includes(o))))
       .map(([label, args, before]) => measure(label, args, runs, runner, before, before !== cold));
     for (const r of rows) {
       process.stdout.write(`N=${String(n).padEnd(6)} ${r.label.padEnd(20)} median ${String(r.median_ms).padStart(6)} ms  min ${String(r.min_ms).padStart(6)} ms  peak RSS ${String(r.rss_mb).padStart(5)} MB\n`);
