@@ -45,9 +45,14 @@ export interface NodeFacts {
 export function nodeFacts(manifest: Manifest, dialect: Dialect): NodeFacts {
   const info = new Map<string, MemberInfo>();
   const compiled = new Map<string, CompiledRef | null>();
-  for (const [id, node] of Object.entries(manifest.nodes)) {
+  const { nodes } = manifest;
+  const ids = Object.keys(nodes);
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i]!;
+    const node = nodes[id]!;
     info.set(id, memberInfo(node));
-    compiled.set(id, node.compiled_code === undefined ? null : { path: node.compiled_path, hash: sha256(node.compiled_code) });
+    const sql = node.compiled_code;
+    compiled.set(id, sql === undefined ? null : { path: node.compiled_path, hash: sha256(sql) });
   }
   let summaries: Map<string, NodeSummary> | undefined;
   return {
