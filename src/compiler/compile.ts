@@ -20,6 +20,7 @@ import { createNodeRenderer, type NodeRenderer } from './render-with.js';
 import { addUnitTests } from '../data-tests/unit-nodes.js';
 import { defaultSchemaName, nodeRelation, relationValue, RelationValue } from './relations.js';
 import { OUTSIDE, type UseRecorder } from './uses.js';
+import { sortIds } from '../util/sort-ids.js';
 import type { DocBlock, Manifest, ManifestNode, NodeConfig, Relation, SourceNode } from './types.js';
 
 export interface CompileOptions {
@@ -162,7 +163,9 @@ export function compileWithRenderer(project: Project, options: CompileOptions): 
     const deps = new Set<string>();
     for (const r of work.refs) deps.add(lookupRef(r.name, r.package, work).uniqueId);
     for (const [src, table] of work.sources) deps.add(lookupSource(src, table, work));
-    work.dependsOn = [...deps].sort();
+    const dependsOn = [...deps];
+    sortIds(dependsOn);
+    work.dependsOn = dependsOn;
   }
 
   // Pass 2: execute-mode render, then ephemeral injection.
@@ -267,8 +270,8 @@ function assemble(
   }
   // Child lists: sources first, then nodes in order (the order of parent_map), each sorted.
   for (const w of works) for (const parent of w.dependsOn) manifest.child_map[parent]?.push(w.uniqueId);
-  for (const id of sources.keys()) manifest.child_map[id]!.sort();
-  for (const w of works) manifest.child_map[w.uniqueId]!.sort();
+  for (const id of sources.keys()) sortIds(manifest.child_map[id]!);
+  for (const w of works) sortIds(manifest.child_map[w.uniqueId]!);
   return manifest;
 }
 

@@ -16,6 +16,7 @@ import { buildGenericTest } from './generic-node.js';
 import { resolveTestConfig } from './test-config.js';
 import type { TestFileInfo, TestShape } from './test-shape.js';
 import { sha256 as sha256Hex } from '../util/hash.js';
+import { sortIds } from '../util/sort-ids.js';
 
 /** What the hook needs from the compile that calls it. */
 export interface TestCompileContext {
@@ -112,27 +113,6 @@ export function addDataTests(manifest: Manifest, ctx: TestCompileContext): void 
     }
   }
   for (const children of touched) sortIds(children);
-}
-
-/**
- * Sort ids in place as `Array.prototype.sort()` does (UTF-16 code units): short lists (a model's
- * children: a few models and its tests) by insertion, which costs ~4x less than a sort() call
- * on a first, unoptimized run over 10,000 lists; long ones by sort().
- */
-export function sortIds(ids: string[]): void {
-  if (ids.length > 32) {
-    ids.sort();
-    return;
-  }
-  for (let i = 1; i < ids.length; i++) {
-    const id = ids[i]!;
-    let j = i - 1;
-    while (j >= 0 && ids[j]! > id) {
-      ids[j + 1] = ids[j]!;
-      j--;
-    }
-    ids[j + 1] = id;
-  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sortIds } from '../../src/data-tests/compile-tests.js';
+import { sortIds } from '../../src/util/sort-ids.js';
 
 describe('sortIds', () => {
   it('orders like Array.prototype.sort() (UTF-16 code units), short and long lists', () => {
