@@ -243,7 +243,7 @@ export function renderPatch(
   if (yamlFiles.size > 0) {
     const order = new Map((project.files.propertyFiles ?? []).map((f, i) => [f.path, i]));
     const described = patchPropertyFiles({
-      ...tests, validators: options.validators, index: stored.index, diagnostics: stored.diagnostics, manifest, facts, positions, current,
+      ...tests, validators: options.validators, index: stored.index, diagnostics: stored.diagnostics, manifest, facts, positions, current, gone,
       render: (text, file) => renderDescription(nunjucksEnv, state, text, file),
     }, [...yamlFiles].sort((a, b) => (order.get(a) ?? -1) - (order.get(b) ?? -1)), new Set(changes.files.properties.removed));
     if (!described) return undefined;

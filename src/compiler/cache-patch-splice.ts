@@ -102,13 +102,7 @@ function place(work: Work, ctx: NewModelContext): void {
  * when it would be the first node (a run never starts the body).
  */
 export function newSeedPosition(project: Project, positions: ReadonlyMap<string, number>, path: string): number | undefined {
-  const pkg = project.config.name;
-  let before: number | undefined;
-  for (const f of project.files.seeds) {
-    if (f.path === path) break;
-    const at = positions.get(`seed.${pkg}.${baseName(f.relPath, '.csv').name}`);
-    if (at !== undefined) before = at;
-  }
+  const before = lastNodeBefore(project, positions, 'seed', path);
   return before === undefined ? undefined : before + 1;
 }
 
@@ -117,17 +111,24 @@ export function newSeedPosition(project: Project, positions: ReadonlyMap<string,
  * last seed (`positions`: each stored node's place).
  */
 export function newModelPosition(project: Project, facts: NodeFacts, positions: ReadonlyMap<string, number>, path: string): number | undefined {
-  const pkg = project.config.name;
-  let before: number | undefined;
-  for (const f of project.files.models) {
-    if (f.path === path) break;
-    const at = positions.get(`model.${pkg}.${baseName(f.relPath, '.sql').name}`);
-    if (at !== undefined) before = at;
-  }
+  let before = lastNodeBefore(project, positions, 'model', path);
   if (before === undefined) {
     for (const [id, at] of positions) if (facts.info.get(id)!.resource_type === 'seed') before = at;
   }
   return before === undefined ? undefined : before + 1;
+}
+
+/** The stored place of the node of the last model or seed file before `path` that has one. */
+function lastNodeBefore(project: Project, positions: ReadonlyMap<string, number>, type: 'model' | 'seed', path: string): number | undefined {
+  const pkg = project.config.name;
+  const ext = type === 'seed' ? '.csv' : '.sql';
+  let before: number | undefined;
+  for (const f of type === 'seed' ? project.files.seeds : project.files.models) {
+    if (f.path === path) break;
+    const at = positions.get(`${type}.${pkg}.${baseName(f.relPath, ext).name}`);
+    if (at !== undefined) before = at;
+  }
+  return before;
 }
 
 /**

@@ -67,6 +67,8 @@ export interface PropertyPatchContext extends TestCompileContext {
   facts: NodeFacts;
   /** Each stored node's place in node order. */
   positions: ReadonlyMap<string, number>;
+  /** Stored nodes the patch removes (their model files are gone). */
+  gone: ReadonlySet<string>;
   /** A node as the patch has it so far (re-rendered, or as stored). */
   current(id: string): ManifestNode;
   /** Render a description (outside any node). */
@@ -163,7 +165,7 @@ function describedModels(ctx: PropertyPatchContext, props: ProjectProperties, st
   const pkg = ctx.project.config.name;
   const now = new Set([...props.models.keys()].map((name) => `model.${pkg}.${name}`));
   const gained = [...now].filter((id) => !stored.includes(id));
-  for (const id of gained) if (!ctx.facts.info.has(id) || ctx.current(id).patch_path !== undefined) return undefined;
+  for (const id of gained) if (!ctx.facts.info.has(id) || ctx.gone.has(id) || ctx.current(id).patch_path !== undefined) return undefined;
   return { gained, lost: stored.filter((id) => !now.has(id)) };
 }
 

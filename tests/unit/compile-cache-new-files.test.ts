@@ -48,6 +48,9 @@ describe('compile cache: a new or removed properties file', () => {
     expect(await edit(dir, 'a file removed and another added (two runs)', { 'models/n_schema.yml': describes('d') }, ['models/z_schema.yml'])).toBeUndefined();
     expect(await edit(dir, 'a file describing a model without tests', { 'models/o_schema.yml': 'version: 2\nmodels:\n  - name: a\n    description: A.\n' })).toEqual(['model:a']);
     expect(await edit(dir, 'and removed', {}, ['models/o_schema.yml'])).toEqual(['model:a']);
+    updateProject(dir, { 'models/leaf.sql': 'select 1 as id' });
+    await compileSnapshot(dir);
+    expect(await edit(dir, 'a new file describing a model removed with it', { 'models/o_schema.yml': describes('leaf') }, ['models/leaf.sql'])).toBeUndefined();
   });
 
   it('compiles the project when the new file describes a seed, a source, a missing or already described model, or a config', async () => {
