@@ -100,7 +100,6 @@ export function patchPropertyFiles(ctx: PropertyPatchContext, files: readonly st
   const out = new Map<string, ManifestNode>();
   let splice: NodeSplice | undefined;
   const index: PropertyIndex = { ...ctx.index };
-  const { positions } = ctx;
   const folderConfigs: FolderConfigCache = new Map();
   // Models gaining their properties in this patch (two files describing one model: the compile reports it).
   const gainedAll = new Set<string>();
