@@ -68,9 +68,18 @@ function saveStamp(cacheDir: string, stamp: ManifestStamp | undefined, ino: bigi
       if (s.ino !== ino) stamp = undefined; // replaced by another run meanwhile
       else stamp.stat = statKey(s);
     }
-    writeFileAtomic(join(cacheDir, STAMP), (fd) => writeSync(fd, JSON.stringify(stamp ?? null)));
   } catch {
-    // no stamp: the next hit copies the body
+    stamp = undefined; // not found after the rename: no stamp, the next hit copies the body
+  }
+  writeStamp(cacheDir, stamp ?? null);
+}
+
+/** Store (or, with null, forget) the stamp; a stamp that cannot be written only costs the next hit a copy. */
+function writeStamp(cacheDir: string, stamp: ManifestStamp | null): void {
+  try {
+    writeFileAtomic(join(cacheDir, STAMP), (fd) => writeSync(fd, JSON.stringify(stamp)));
+  } catch {
+    // the next hit finds no matching stamp and copies the body
   }
 }
 
@@ -101,11 +110,7 @@ function rewritePrefix(file: string, prefix: string, cacheDir: string, entryId: 
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  try {
-    writeFileAtomic(join(cacheDir, STAMP), (out) => writeSync(out, JSON.stringify(stamp)));
-  } catch {
-    // the next hit finds the stat changed and copies the body
-  }
+  writeStamp(cacheDir, stamp);
   return true;
 }
 
