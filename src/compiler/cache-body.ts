@@ -9,7 +9,7 @@ import { join } from 'node:path';
 /** The file name of an entry's body. */
 export const BODY = 'nodes.json';
 
-/** Closes a body descriptor whose manifest was dropped without reading it (long-lived processes). */
+/** Closes a body (or index) descriptor whose manifest (or index lines) was dropped without reading it (long-lived processes). */
 export const unread = new FinalizationRegistry<{ fd?: number }>((held) => {
   if (held.fd !== undefined) closeSync(held.fd);
 });

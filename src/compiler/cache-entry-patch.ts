@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../artifacts/write.js';
 import type { MemberInfo } from '../graph/graph.js';
 import { sha256 } from '../util/hash.js';
 import { BODY, copyRange, openBody } from './cache-body.js';
-import { compiledRow, INDEX, infoRow, positioned, type EntryHeader, type IndexLines, type IndexMain } from './cache-entry.js';
+import { compiledRow, infoRow, positioned, writeIndex, type EntryHeader, type IndexLines, type IndexMain } from './cache-entry.js';
 import { summarize, summaryRow, type SummaryRow } from './node-facts.js';
 import type { Manifest, ManifestNode } from './types.js';
 
@@ -161,11 +161,7 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
     summaries = JSON.stringify(rows);
   }
   const lines = [JSON.stringify(main), JSON.stringify(newRanges), JSON.stringify(newCompiled), summaries];
-  writeFileAtomic(join(dir, INDEX), (out) => {
-    writeSync(out, `${JSON.stringify(next)}\n${lines[0]}\n${lines[1]}\n`);
-    writeSync(out, `${lines[2]}\n`);
-    writeSync(out, lines[3]!);
-  });
+  writeIndex(dir, next, lines.map((line) => () => line));
   const written = new Map(nodes);
   for (const sp of splices) for (const node of sp.nodes) written.set(node.unique_id, node);
   return { count: 4, text: (n) => lines[n - 1]!, main, nodes: written };

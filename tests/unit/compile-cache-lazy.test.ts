@@ -1,8 +1,9 @@
-import { copyFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { list } from '../../src/api/list.js';
 import { prepare, selectIds, writeCompiledFor, type Prepared } from '../../src/api/prepare.js';
+import { readHeader } from '../../src/compiler/cache-entry.js';
 import { selectWithReport } from '../../src/graph/select.js';
 import { updateProject, writeProject } from '../support/project.js';
 
@@ -119,5 +120,36 @@ describe('compile cache: a hit reads nodes only when asked', () => {
     expect(JSON.stringify(torn.manifest)).toBe(expected);
     expect(torn.manifest.nodes['model.demo.b']!.compiled_code).toContain('id < 0');
     expect(existsSync(join(CACHE(dir), 'index.json'))).toBe(true);
+  });
+
+  it('index.json lines are read through the descriptor the header was read with, and a torn index is a miss', async () => {
+    const dir = writeProject(FILES);
+    const miss = await prep(dir);
+    const index = join(CACHE(dir), 'index.json');
+    const found = readHeader(CACHE(dir))!;
+    const stored = readFileSync(index, 'utf8');
+    // The lines are the file's, between the header and the trailer.
+    const lines = stored.split('\n');
+    expect(lines).toHaveLength(6);
+    expect(JSON.parse(lines[5]!.trimEnd())).toHaveLength(5);
+    // Replaced by another entry (a changed var): the lines still come from the file read first.
+    updateProject(dir, { 'models/b.sql': FILES['models/b.sql'].replace('id > ', 'id >= ') });
+    const changed = await prep(dir);
+    expect(readFileSync(index, 'utf8')).not.toBe(stored);
+    for (const n of [1, 2, 3, 4]) expect(found.rest.text(n)).toBe(lines[n]);
+    expect(found.rest.text(1)).toBe(lines[1]); // read once, kept
+    // Torn (cut short, or its trailer's offsets off): a miss, compiled afresh with the same result.
+    const now = readFileSync(index, 'utf8');
+    const cut = now.lastIndexOf('\n') + 1;
+    const starts = JSON.parse(now.slice(cut)) as number[];
+    const offBy = (i: number) => `${now.slice(0, cut)}${JSON.stringify(starts.map((at, j) => (j === i ? at + 1 : at))).padEnd(now.length - cut)}`;
+    for (const torn of [now.slice(0, -40), now.slice(0, cut - 1), ...[0, 1, 2, 3, 4].map(offBy)]) {
+      writeFileSync(index, torn);
+      expect(readHeader(CACHE(dir))).toBeUndefined();
+      const again = await prep(dir);
+      expect(unread(again.manifest, 'nodes')).toBe(false); // compiled afresh: plain data
+      expect(JSON.stringify(again.manifest)).toBe(JSON.stringify(changed.manifest));
+    }
+    expect(JSON.stringify(miss.manifest)).not.toBe(JSON.stringify(changed.manifest));
   });
 });
