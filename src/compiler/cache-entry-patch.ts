@@ -11,7 +11,8 @@ import { writeFileAtomic } from '../artifacts/write.js';
 import type { MemberInfo } from '../graph/graph.js';
 import { sha256 } from '../util/hash.js';
 import { BODY, copyRange, openBody } from './cache-body.js';
-import { compiledRow, infoRow, positioned, writeIndex, type EntryHeader, type IndexLines, type IndexMain } from './cache-entry.js';
+import { idList, InfoColumnsBuilder, storedIds } from './cache-index-info.js';
+import { compiledRow, positioned, writeIndex, type EntryHeader, type IndexLines, type IndexMain } from './cache-entry.js';
 import { summarize, summaryRow, type SummaryRow } from './node-facts.js';
 import type { Manifest, ManifestNode } from './types.js';
 
@@ -46,6 +47,7 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
   if (rest.count !== 4 || (splices.length > 0 && (!graph || splices.some((sp) => sp.start < 1)))) return undefined;
   const byStart = new Map(splices.map((sp) => [sp.start, sp]));
   const main = JSON.parse(rest.text(1)) as IndexMain;
+  const oldIds = idList(main.ids);
   const ranges = JSON.parse(rest.text(2)) as number[];
   const compiled = JSON.parse(rest.text(3)) as Array<string | null>;
   const fd = openBody(join(dir, BODY), found.header.id, main.maps.end);
@@ -82,7 +84,7 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
         written += to - cursor;
         cursor = to;
       };
-      const n = main.ids.length;
+      const n = oldIds.length;
       const done = new Set<object>();
       for (let i = 0; i <= n; i++) {
         const splice = byStart.get(i);
@@ -104,7 +106,7 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
           continue;
         }
         if (i >= n) break;
-        const id = main.ids[i]!;
+        const id = oldIds[i]!;
         const at = ranges[2 * i]!;
         const length = ranges[2 * i + 1]!;
         ids.push(id);
@@ -146,11 +148,13 @@ export function rewriteIndex(dir: string, found: { header: EntryHeader; rest: In
     close(fd, () => {}); // in the background: the last close of a replaced body frees its blocks
   }
   main.maps = maps!;
-  main.ids = ids;
+  main.ids = storedIds(ids);
   main.shape = shape;
   if (graph) {
     const at = new Map(positioned(ids, main.manifest).map((id, i) => [id, i]));
-    main.info = ids.map((id) => infoRow(graph.info.get(id)!, at));
+    const info = new InfoColumnsBuilder(at);
+    for (const id of ids) info.add(graph.info.get(id)!);
+    main.info = info.columns;
     main.order = graph.order.map((id) => at.get(id)!);
   }
   let summaries = rest.text(4);

@@ -19,14 +19,15 @@ import type { Dialect } from '../adapters/adapter.js';
 import { nodeFromArtifact, writeManifestBody, type BodyRanges } from '../artifacts/manifest.js';
 import { chunkedWriter, writeFileAtomic } from '../artifacts/write.js';
 import type { Diagnostic } from '../errors.js';
-import { memberInfo, type MemberInfo } from '../graph/graph.js';
+import { memberInfo } from '../graph/graph.js';
 import { lazyProperty } from '../util/lazy-property.js';
+import { decodeInfo, idList, InfoColumnsBuilder, storedIds, type InfoColumns } from './cache-index-info.js';
 import { BODY, openBody, readAll, readRange, unread } from './cache-body.js';
 import { compiledRefs, summaryMap, summaryRowOf, type CompiledRef, type NodeFacts, type NodeSummary, type SummaryRow } from './node-facts.js';
-import type { Manifest, ManifestNode, ResourceType } from './types.js';
+import type { Manifest, ManifestNode } from './types.js';
 
 /** Bumped when the entry format changes. */
-export const FORMAT = 'strata-compile-cache/8';
+export const FORMAT = 'strata-compile-cache/9';
 export const INDEX = 'index.json';
 /** Node reads served one by one before the whole body is read. */
 const FEW_READS = 64;
@@ -42,13 +43,11 @@ export interface EntryHeader {
   since?: { token: string; changed: string[] };
 }
 
-const TYPES: readonly ResourceType[] = ['model', 'seed', 'test', 'snapshot', 'source', 'unit_test'];
-
 /**
  * index.json after the header: four lines, each parsed only when needed.
  * Line 2 (always): the small manifest parts, node ids, per node its type code, enabled flag,
- * dependencies and attached node as positions in `ids` + source ids, and the topological order
- * as such positions. Line 3 (when a node is read): byte offset and length per node, flattened.
+ * dependencies and attached node as positions in `ids` + source ids (as columns:
+ * cache-index-info.ts), and the topological order as such positions. Line 3 (when a node is read): byte offset and length per node, flattened.
  * Line 4 (when compiled files must be checked one by one): per node the compiled_path after
  * `pathPrefix` (null: other) and SQL hash, flattened; [null, null] for a node without SQL.
  * Line 5 (ls, name/tag/fqn selection): per node a SummaryRow.
@@ -59,20 +58,15 @@ export interface IndexMain {
   keys: string[];
   /** Byte ranges of the part between nodes and parent_map (sources, macros, docs), of parent_map and child_map in the body, and its size. */
   maps: { middle: [number, number]; parent_map: [number, number]; child_map: [number, number]; end: number };
-  ids: string[];
-  /** Per node: [type code, enabled 0/1, depends_on, attached node or -1]; ids as positions (unknown ids as strings). */
-  info: Array<[number, number, Array<number | string>, number | string]>;
+  /** The node ids (storedIds / idList). */
+  ids: string | string[];
+  /** Per node: its graph facts (cache-index-info.ts). */
+  info: InfoColumns;
   order: number[] | null;
   pathPrefix: string;
   /** Distinct key orders of the nodes, and per node which one (rebuilt nodes keep their key order). */
   shapes: string[][];
   shape: number[];
-}
-
-/** A node's graph facts as index.json stores them: ids as positions in `at` (unknown ids as strings). */
-export function infoRow(i: MemberInfo, at: ReadonlyMap<string, number>): IndexMain['info'][number] {
-  const ref = (id: string): number | string => at.get(id) ?? id;
-  return [TYPES.indexOf(i.resource_type), i.enabled ? 1 : 0, i.depends_on.map(ref), i.attached_node === undefined ? -1 : ref(i.attached_node)];
 }
 
 /** Node ids then source ids: what depends_on, attached nodes and the order point into by position. */
@@ -95,12 +89,12 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   const at = new Map<string, number>();
   for (let i = 0; i < all.length; i++) at.set(all[i]!, i);
   const pathPrefix = `${targetPath}/compiled/${manifest.projectName}/`;
-  const info: IndexMain['info'] = [];
+  const info = new InfoColumnsBuilder(at);
   const compiled: Array<string | null> = [];
   const shapes = new ShapeTable();
   const rows: SummaryRow[] = [];
   const each = (id: string, node: ManifestNode, keys: string[], relationName: string | null): void => {
-    info.push(infoRow(facts.info.get(id) ?? memberInfo(node), at));
+    info.add(facts.info.get(id) ?? memberInfo(node));
     const sql = facts.compiled.get(id);
     const [path, hash] = compiledRow(sql?.path, sql?.hash, pathPrefix);
     compiled.push(path, hash);
@@ -120,7 +114,7 @@ export function writeEntry(dir: string, header: EntryHeader, manifest: Manifest,
   const maps: IndexMain['maps'] = { middle: shift(body!.middle), parent_map: shift(body!.parent_map), child_map: shift(body!.child_map), end: base + body!.size };
   const { nodes: _n, parent_map: _p, child_map: _c, ...small } = manifest;
   const order = facts.order ? facts.order.map((id) => at.get(id)!) : null;
-  const main: IndexMain = { manifest: small, keys: Object.keys(manifest), maps, ids, info, order, pathPrefix, shapes: shapes.shapes, shape: shapes.shape };
+  const main: IndexMain = { manifest: small, keys: Object.keys(manifest), maps, ids: storedIds(ids), info: info.columns, order, pathPrefix, shapes: shapes.shapes, shape: shapes.shape };
   writeIndex(dir, header, [() => JSON.stringify(main), () => JSON.stringify(ranges), () => JSON.stringify(compiled), () => JSON.stringify(rows)]);
 }
 
@@ -276,16 +270,9 @@ export function readEntry(
     }
     return JSON.parse(body.toString('utf8', at, at + length)) as T;
   };
-  const { ids } = index;
+  const ids = idList(index.ids);
   const all = positioned(ids, index.manifest);
-  const info = new Map<string, MemberInfo>();
-  for (let i = 0; i < ids.length; i++) {
-    const [type, enabled, deps, attached] = index.info[i]!;
-    const id = (p: number | string): string => (typeof p === 'string' ? p : all[p]!);
-    const member: MemberInfo = { resource_type: TYPES[type]!, enabled: enabled === 1, depends_on: deps.map(id) };
-    if (attached !== -1) member.attached_node = id(attached);
-    info.set(ids[i]!, member);
-  }
+  const info = decodeInfo(ids, all, index.info);
   let compiled: Map<string, CompiledRef | null> | undefined;
   let summaries: Map<string, NodeSummary> | undefined;
   const facts: NodeFacts = {
