@@ -47,7 +47,8 @@ export interface EntryHeader {
  * index.json after the header: four lines, each parsed only when needed.
  * Line 2 (always): the small manifest parts, node ids, per node its type code, enabled flag,
  * dependencies and attached node as positions in `ids` + source ids (as columns:
- * cache-index-info.ts), and the topological order as such positions. Line 3 (when a node is read): byte offset and length per node, flattened.
+ * cache-index-info.ts), and the topological order as such positions.
+ * Line 3 (when a node is read): byte offset and length per node, flattened.
  * Line 4 (when compiled files must be checked one by one): per node the compiled_path after
  * `pathPrefix` (null: other) and SQL hash, flattened; [null, null] for a node without SQL.
  * Line 5 (ls, name/tag/fqn selection): per node a SummaryRow.
@@ -141,7 +142,9 @@ export function writeIndex(dir: string, header: EntryHeader, lines: ReadonlyArra
       at += writeSync(fd, '\n');
     }
     starts.push(at);
-    writeSync(fd, JSON.stringify(starts).padEnd(TRAILER, ' '));
+    const trailer = JSON.stringify(starts);
+    if (trailer.length > TRAILER) throw new Error(`index.json trailer over ${TRAILER} bytes: ${trailer}`);
+    writeSync(fd, trailer.padEnd(TRAILER, ' '));
   });
 }
 
