@@ -4,6 +4,7 @@ import { UserError } from '../errors.js';
 import type { Manifest, ManifestNode, ResourceType, SourceNode } from '../compiler/types.js';
 import { kahnOrder } from './order.js';
 import { findCycle } from './cycle.js';
+import { Members } from './members.js';
 
 /** A node or a source: anything that can sit in the DAG. */
 export type GraphMember = ManifestNode | SourceNode;
@@ -48,7 +49,7 @@ export class ProjectGraph {
 
   private constructor(
     private readonly manifest: Manifest,
-    private readonly infos: Map<string, MemberInfo>,
+    private readonly infos: Members,
     private order?: string[],
   ) {}
 
@@ -59,16 +60,21 @@ export class ProjectGraph {
    * Adjacency lists are built on first use, so a run that never walks the graph never pays for them.
    */
   static fromManifest(manifest: Manifest, nodeInfo?: ReadonlyMap<string, MemberInfo>, order?: string[]): ProjectGraph {
-    const infos = new Map<string, MemberInfo>();
-    for (const s of Object.values(manifest.sources)) infos.set(s.unique_id, memberInfo(s));
-    if (nodeInfo) for (const [id, info] of nodeInfo) infos.set(id, info);
-    else for (const n of Object.values(manifest.nodes)) infos.set(n.unique_id, memberInfo(n));
+    const sources = new Map<string, MemberInfo>();
+    for (const s of Object.values(manifest.sources)) sources.set(s.unique_id, memberInfo(s));
+    let nodes = nodeInfo;
+    if (!nodes) {
+      const built = new Map<string, MemberInfo>();
+      for (const n of Object.values(manifest.nodes)) built.set(n.unique_id, memberInfo(n));
+      nodes = built;
+    }
+    const infos = new Members(nodes, sources);
     return new ProjectGraph(manifest, infos, order?.length === infos.size ? order : undefined);
   }
 
   /** Ids in code-unit order (the default sort: like `<`, and much faster than a comparator). */
   private sortedIds(): string[] {
-    this.sorted ??= [...this.infos.keys()].sort();
+    this.sorted ??= this.infos.ids().sort();
     return this.sorted;
   }
 

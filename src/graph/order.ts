@@ -13,7 +13,7 @@ import type { MemberInfo } from './graph.js';
  * ids are ignored; a repeated dependency is counted on both sides alike, so it orders as one.
  * Members on or behind a cycle are left out (the caller reports the cycle).
  */
-export function kahnOrder(ids: readonly string[], infos: ReadonlyMap<string, MemberInfo>): string[] {
+export function kahnOrder(ids: readonly string[], infos: { get(id: string): MemberInfo | undefined }): string[] {
   const n = ids.length;
   const position = new Map<string, number>();
   for (let i = 0; i < n; i++) position.set(ids[i]!, i);
