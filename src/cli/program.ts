@@ -96,7 +96,7 @@ export function createProgram(ctx: ProgramContext): Command {
       const { list } = await import('../api/list.js');
       const { formatListing } = await import('./list-format.js');
       const nodes = await list({ ...toOptions(flags, ctx), resourceTypes: flags.resourceType as ResourceType[] | undefined });
-      for (const line of formatListing(nodes, format)) ctx.reporter().line(line);
+      ctx.reporter().lines(formatListing(nodes, format));
     });
   command(program, 'debug', 'show the resolved configuration and test the connection', []).action(async (flags: ParsedFlags) => {
     const { debug } = await import('../api/debug.js');

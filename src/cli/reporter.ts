@@ -12,6 +12,8 @@ export interface Reporter {
   event(e: StrataEvent): void;
   /** Plain result lines (ls, compile, debug). */
   line(text: string): void;
+  /** Many result lines (ls): as `line` each, written in batches in text mode (one write per line cost ~130 ms for 40k). */
+  lines(texts: readonly string[]): void;
   error(text: string): void;
 }
 
@@ -23,6 +25,9 @@ const STATUS_LABEL: Record<NodeResult['status'], string> = {
   fail: 'FAIL',
   warn: 'WARN',
 };
+
+/** Lines joined per write by `lines` in text mode. */
+const LINES_PER_WRITE = 1000;
 
 export function createReporter(format: string, output: Output, color: boolean): Reporter {
   if (format === 'json') return jsonReporter(output);
@@ -45,6 +50,9 @@ function jsonReporter(output: Output): Reporter {
       else emit({ ...e });
     },
     line: (text) => emit({ type: 'output', text }),
+    lines: (texts) => {
+      for (const text of texts) emit({ type: 'output', text });
+    },
     error: (text) => emit({ type: 'error', message: text }),
   };
 }
@@ -108,6 +116,9 @@ function textReporter(output: Output, color: boolean): Reporter {
       }
     },
     line: (text) => output.out(text),
+    lines: (texts) => {
+      for (let i = 0; i < texts.length; i += LINES_PER_WRITE) output.out(texts.slice(i, i + LINES_PER_WRITE).join('\n'));
+    },
     error: (text) => output.err(paint(31, text)),
   };
 }
